@@ -1,0 +1,3 @@
+from shangyou.cli import main
+
+main()

@@ -1,0 +1,127 @@
+"""Reads for accounts: memberships, teams, invitations, tokens — always scoped to the actor."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shangyou.core.actor import Actor
+from shangyou.core.errors import NotFound
+
+from .models import ApiToken, Company, Invitation, Membership, Team, User, hash_secret
+
+
+def actor_for(*, user: User, company_id: int | None = None) -> Actor | None:
+    """The actor for `user` in `company_id`, or in their last/first company when not given."""
+    memberships = Membership.objects.filter(
+        user=user, is_active=True, company__is_active=True
+    ).select_related("company")
+    if company_id:
+        membership = memberships.filter(company_id=company_id).first()
+    else:
+        membership = None
+        if user.last_company_id:
+            membership = memberships.filter(company_id=user.last_company_id).first()
+        membership = membership or memberships.order_by("created_at", "id").first()
+    if membership is None:
+        return None
+    return actor_from_membership(membership, user=user)
+
+
+def actor_from_membership(membership: Membership, *, user: User | None = None) -> Actor:
+    return Actor(
+        user=user or membership.user,
+        company=membership.company,
+        role=membership.role,
+        team_id=membership.team_id,
+        membership_id=membership.pk,
+    )
+
+
+def actor_for_token(*, raw_key: str) -> Actor | None:
+    token = (
+        ApiToken.objects.filter(key_hash=hash_secret(raw_key), revoked_at__isnull=True)
+        .select_related("user", "company")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    membership = (
+        Membership.objects.filter(user=token.user, company=token.company, is_active=True)
+        .select_related("company")
+        .first()
+    )
+    if membership is None:
+        return None
+    if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return actor_from_membership(membership, user=token.user)
+
+
+def user_companies(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, is_active=True, company__is_active=True)
+        .select_related("company")
+        .order_by("company__name")
+    )
+
+
+def membership_list(*, actor: Actor) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(company_id=actor.company_id)
+        .select_related("user", "team")
+        .order_by("-is_active", "user__full_name")
+    )
+
+
+def membership_get(*, actor: Actor, id: int) -> Membership:
+    membership = membership_list(actor=actor).filter(pk=id).first()
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def team_list(*, actor: Actor) -> QuerySet[Team]:
+    return Team.objects.filter(company_id=actor.company_id).order_by("name")
+
+
+def team_get(*, actor: Actor, id: int) -> Team:
+    team = team_list(actor=actor).filter(pk=id).first()
+    if team is None:
+        raise NotFound()
+    return team
+
+
+def invitation_list(*, actor: Actor) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(company_id=actor.company_id).select_related(
+        "team", "invited_by"
+    )
+
+
+def invitation_get(*, actor: Actor, id: int) -> Invitation:
+    invitation = invitation_list(actor=actor).filter(pk=id).first()
+    if invitation is None:
+        raise NotFound()
+    return invitation
+
+
+def invitation_by_token(*, raw_token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.filter(token_hash=hash_secret(raw_token))
+        .select_related("company", "team")
+        .first()
+    )
+    if invitation is None:
+        raise NotFound()
+    return invitation
+
+
+def token_list(*, actor: Actor) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(
+        user=actor.user, company_id=actor.company_id, revoked_at__isnull=True
+    )
+
+
+def company_get_by_slug(*, slug: str) -> Company:
+    company = Company.objects.filter(slug=slug).first()
+    if company is None:
+        raise NotFound()
+    return company

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from shangyou.config.api import api
+from shangyou.core.middleware import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("shangyou.accounts.urls")),
+    path("customers/", include("shangyou.contacts.urls")),
+    path("", include("shangyou.core.urls")),
+]

@@ -1,0 +1,308 @@
+"""Search text for Chinese and Latin names, phones and emails — and index-served lookups for it
+on both databases.
+
+Each searchable row stores two derived columns, written by `search_fields()`:
+
+* `search_text` — lower-cased, NFKC-folded: the names, their full pinyin (with and without
+  spaces), initials, phones as digits (national and with country code), emails.
+* `search_grams` — space-separated short tokens that a trigram index cannot serve: every CJK
+  character and every CJK bigram of the names, and the 1- and 2-letter prefixes of each Latin
+  word (so "zw" finds 张伟 through its initials).
+
+A query is split on whitespace; every term must match:
+
+* a term containing CJK → each of its bigrams (or the single character) must be in
+  `search_grams` (served by an index) and the whole term must be a substring of `search_text`
+  (recheck);
+* a Latin/digit term of 3+ characters → substring of `search_text`: a pg_trgm GIN index on
+  PostgreSQL, an FTS5 trigram table on SQLite;
+* a shorter Latin term → one of the prefix tokens in `search_grams`.
+
+PostgreSQL indexes `string_to_array(search_grams, ' ')` with GIN (`@>` containment); SQLite
+keeps `search_grams` in an FTS5 unicode61 table. Both FTS tables (SQLite) and both GIN indexes
+(PostgreSQL) are created by the `SearchIndex` migration operation and kept current by triggers
+on SQLite, so bulk loads are indexed too.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import connection, models
+from django.db.migrations.operations.base import Operation
+from django.db.models.expressions import RawSQL
+from pypinyin import Style, lazy_pinyin
+
+CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+WORD_RE = re.compile(r"[0-9a-z]+")
+PHONE_QUERY_RE = re.compile(r"^\+?[\d\s\-()]{4,}$")
+COMPANY_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团",
+    "公司",
+    "co., ltd.",
+    "co.,ltd.",
+    "co. ltd.",
+    "co ltd",
+    "ltd.",
+    "ltd",
+    "inc.",
+    "inc",
+    "llc",
+    "gmbh",
+)
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width → half-width) and lower case."""
+    return unicodedata.normalize("NFKC", text or "").lower().strip()
+
+
+def phone_digits(phone: str) -> list[str]:
+    """'+86 138-0013-8000' → ['8613800138000', '13800138000']: with and without country code."""
+    digits = re.sub(r"\D", "", fold(phone))
+    if not digits:
+        return []
+    variants = [digits]
+    if digits.startswith("0086"):
+        variants.append(digits[4:])
+    elif digits.startswith("86") and len(digits) == 13:
+        variants.append(digits[2:])
+    return variants
+
+
+def normalize_phone(phone: str) -> str:
+    """The national form used for duplicate checks."""
+    variants = phone_digits(phone)
+    return variants[-1] if variants else ""
+
+
+def strip_company_suffix(name: str) -> str:
+    folded = fold(name)
+    for suffix in COMPANY_SUFFIXES:
+        if folded.endswith(suffix) and len(folded) > len(suffix):
+            return folded[: -len(suffix)].strip(" ,.")
+    return folded
+
+
+def pinyin_forms(name: str) -> list[str]:
+    """'张伟' → ['zhang wei', 'zhangwei', 'zw']; Latin text is returned unchanged."""
+    if not CJK_RE.search(name):
+        return []
+    syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.strip()]
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    full = " ".join(syllables)
+    forms = [full, full.replace(" ", ""), "".join(i for i in initials if i.strip())]
+    return [fold(f) for f in forms if f]
+
+
+def cjk_grams(text: str) -> set[str]:
+    grams: set[str] = set()
+    for run in CJK_RE.findall(text):
+        grams.update(run)
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def search_fields(
+    *,
+    names: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    extra: Iterable[str] = (),
+) -> dict[str, str]:
+    """The `search_text` and `search_grams` values for a row."""
+    names = [fold(n) for n in names if n]
+    parts: list[str] = []
+    for name in names:
+        parts.append(name)
+        parts.extend(pinyin_forms(name))
+    for phone in phones:
+        parts.extend(phone_digits(phone))
+    parts.extend(fold(e) for e in emails if e)
+    parts.extend(fold(x) for x in extra if x)
+    text = " | ".join(dict.fromkeys(p for p in parts if p))
+    grams = set()
+    for name in names:
+        grams |= cjk_grams(name)
+    for word in WORD_RE.findall(text):
+        grams.add(word[:1])
+        grams.add(word[:2])
+    return {"search_text": text, "search_grams": " ".join(sorted(grams))}
+
+
+class SearchableModel(models.Model):
+    """Adds the two derived columns; subclasses say what goes in them."""
+
+    search_text = models.TextField(default="", blank=True, editable=False)
+    search_grams = models.TextField(default="", blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def search_parts(self) -> dict[str, Iterable[str]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def refresh_search(self) -> None:
+        for name, value in search_fields(**self.search_parts()).items():
+            setattr(self, name, value)
+
+
+# --- query ------------------------------------------------------------------------------------
+def parse_query(q: str) -> list[str]:
+    q = fold(q)
+    if not q:
+        return []
+    if PHONE_QUERY_RE.match(q):
+        digits = re.sub(r"\D", "", q)
+        return [digits[2:] if digits.startswith("86") and len(digits) == 13 else digits]
+    return [t for t in q.split() if t]
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def search_filter(queryset: models.QuerySet, q: str) -> models.QuerySet:
+    """Filter `queryset` (of a SearchableModel with a SearchIndex) to rows matching `q`."""
+    model = queryset.model
+    table = model._meta.db_table
+    vendor = connection.vendor
+    for term in parse_query(q):
+        cjk = cjk_grams(term)
+        if cjk:
+            runs = CJK_RE.findall(term)
+            needed = set()
+            for run in runs:
+                needed |= {run} if len(run) == 1 else {run[i : i + 2] for i in range(len(run) - 1)}
+            if vendor == "postgresql":
+                queryset = queryset.filter(
+                    RawSQL(
+                        f"string_to_array({table}.search_grams, ' ') @> %s::text[]",
+                        (sorted(needed),),
+                        output_field=models.BooleanField(),
+                    )
+                )
+            else:
+                match = " AND ".join(_fts_phrase(g) for g in sorted(needed))
+                queryset = queryset.filter(
+                    pk__in=RawSQL(
+                        f"SELECT rowid FROM {table}_grams WHERE {table}_grams MATCH %s", (match,)
+                    )
+                )
+            if len(term) > 2 or not CJK_RE.fullmatch(term):
+                queryset = queryset.filter(search_text__contains=term)
+        elif len(term) >= 3:
+            if vendor == "postgresql":
+                queryset = queryset.filter(search_text__contains=term)
+            else:
+                queryset = queryset.filter(
+                    pk__in=RawSQL(
+                        f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",
+                        (_fts_phrase(term),),
+                    )
+                )
+        else:
+            if vendor == "postgresql":
+                queryset = queryset.filter(
+                    RawSQL(
+                        f"string_to_array({table}.search_grams, ' ') @> ARRAY[%s]::text[]",
+                        (term,),
+                        output_field=models.BooleanField(),
+                    )
+                )
+            else:
+                queryset = queryset.filter(
+                    pk__in=RawSQL(
+                        f"SELECT rowid FROM {table}_grams WHERE {table}_grams MATCH %s",
+                        (_fts_phrase(term),),
+                    )
+                )
+    return queryset
+
+
+# --- migration operation ------------------------------------------------------------------------
+class SearchIndex(Operation):
+    """Create the search indexes of one table, for whichever database runs the migration.
+
+    PostgreSQL: pg_trgm GIN on search_text, GIN on string_to_array(search_grams, ' ').
+    SQLite: FTS5 trigram table `<table>_fts` and unicode61 table `<table>_grams`, both
+    external-content tables kept in sync by triggers.
+    """
+
+    reversible = True
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def describe(self):
+        return f"Create search indexes on {self.table}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"search_index_{self.table}"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"table": self.table})
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for sql in self._forward_sql(schema_editor.connection.vendor):
+            schema_editor.execute(sql)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        for sql in self._backward_sql(schema_editor.connection.vendor):
+            schema_editor.execute(sql)
+
+    def _forward_sql(self, vendor: str) -> list[str]:
+        t = self.table
+        if vendor == "postgresql":
+            return [
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                f"CREATE INDEX {t}_search_trgm ON {t} USING gin (search_text gin_trgm_ops)",
+                f"CREATE INDEX {t}_search_grams ON {t} "
+                f"USING gin (string_to_array(search_grams, ' '))",
+            ]
+        if vendor == "sqlite":
+            statements = [
+                f"CREATE VIRTUAL TABLE {t}_fts USING fts5(search_text, content='{t}', "
+                f"content_rowid='id', tokenize='trigram')",
+                f"CREATE VIRTUAL TABLE {t}_grams USING fts5(search_grams, content='{t}', "
+                f"content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+            ]
+            for suffix, column in (("fts", "search_text"), ("grams", "search_grams")):
+                idx = f"{t}_{suffix}"
+                statements += [
+                    f"CREATE TRIGGER {idx}_ai AFTER INSERT ON {t} BEGIN "
+                    f"INSERT INTO {idx}(rowid, {column}) VALUES (new.id, new.{column}); END",
+                    f"CREATE TRIGGER {idx}_ad AFTER DELETE ON {t} BEGIN "
+                    f"INSERT INTO {idx}({idx}, rowid, {column}) "
+                    f"VALUES ('delete', old.id, old.{column}); END",
+                    f"CREATE TRIGGER {idx}_au AFTER UPDATE OF {column} ON {t} BEGIN "
+                    f"INSERT INTO {idx}({idx}, rowid, {column}) "
+                    f"VALUES ('delete', old.id, old.{column}); "
+                    f"INSERT INTO {idx}(rowid, {column}) VALUES (new.id, new.{column}); END",
+                    f"INSERT INTO {idx}({idx}) VALUES ('rebuild')",
+                ]
+            return statements
+        return []
+
+    def _backward_sql(self, vendor: str) -> list[str]:
+        t = self.table
+        if vendor == "postgresql":
+            return [
+                f"DROP INDEX IF EXISTS {t}_search_trgm",
+                f"DROP INDEX IF EXISTS {t}_search_grams",
+            ]
+        if vendor == "sqlite":
+            statements = []
+            for suffix in ("fts", "grams"):
+                for trig in ("ai", "ad", "au"):
+                    statements.append(f"DROP TRIGGER IF EXISTS {t}_{suffix}_{trig}")
+                statements.append(f"DROP TABLE IF EXISTS {t}_{suffix}")
+            return statements
+        return []
