@@ -229,7 +229,11 @@ TASKS = {"default": _TASK_BACKENDS[TASKS_BACKEND_NAME]}
 if TASKS_BACKEND_NAME == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # rq's own Job class cannot call a django-tasks Task ("'Task' object is not callable").
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 TRASH_RETENTION_DAYS = int(env("SHANGYOU_TRASH_RETENTION_DAYS", "30"))
+# A follow-up task is created for customers their owner has not contacted for this many days.
+FOLLOWUP_AFTER_DAYS = int(env("SHANGYOU_FOLLOWUP_AFTER_DAYS", "30"))
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("shangyou.accounts.urls")),
     path("customers/", include("shangyou.contacts.urls")),
+    path("calendar/", include("shangyou.contacts.schedule_urls")),
     path("", include("shangyou.core.urls")),
 ]

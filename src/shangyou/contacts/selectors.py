@@ -1,18 +1,93 @@
-from django.db.models import QuerySet
+"""Reads for customers and contacts — always through the actor's company and record rules.
+
+`customer_list` takes the same filter dictionary that segments store, so a saved segment is just
+a named filter (C3).
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from shangyou.core.actor import Actor
 from shangyou.core.errors import NotFound
 from shangyou.core.search import search_filter
 from shangyou.core.selectors import scope_records
 
-from .models import Customer
+from .models import Contact, Customer, CustomerMerge, CustomField, Grade, Segment, Tag
 
 CUSTOMER_SORTS = {
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "updated": ("updated_at", "id"),
     "-updated": ("-updated_at", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "last_contacted": ("last_contacted_at", "id"),
+    "-last_contacted": ("-last_contacted_at", "-id"),
 }
+# Filters a segment may store (and the list page and API accept).
+FILTER_KEYS = (
+    "q", "stage", "kind", "owner", "team", "grade", "tag", "province", "city", "country",
+    "industry", "source", "blacklisted", "supplier", "no_contact_days", "created_after",
+    "created_before", "has_email", "has_phone", "consent",
+)  # fmt: skip
+
+
+def apply_filters(customers: QuerySet[Customer], filters: dict[str, Any]) -> QuerySet[Customer]:
+    f = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
+    if f.get("q"):
+        customers = search_filter(customers, str(f["q"]))
+    for key, field in (
+        ("stage", "stage"), ("kind", "kind"), ("province", "province"), ("city", "city"),
+        ("country", "country"), ("industry", "industry"), ("source", "source"),
+    ):  # fmt: skip
+        if key in f:
+            values = f[key] if isinstance(f[key], list) else [f[key]]
+            customers = customers.filter(**{f"{field}__in": values})
+    if "owner" in f:
+        customers = (
+            customers.filter(owner_id__isnull=True)
+            if f["owner"] == "none"
+            else (customers.filter(owner_id=f["owner"]))
+        )
+    if "team" in f:
+        customers = customers.filter(team_id=f["team"])
+    if "grade" in f:
+        values = f["grade"] if isinstance(f["grade"], list) else [f["grade"]]
+        customers = customers.filter(grade_id__in=values)
+    if "tag" in f:
+        for tag in f["tag"] if isinstance(f["tag"], list) else [f["tag"]]:
+            customers = customers.filter(tags__id=tag)
+    if "blacklisted" in f:
+        customers = customers.filter(is_blacklisted=_truthy(f["blacklisted"]))
+    if "supplier" in f:
+        customers = customers.filter(is_supplier=_truthy(f["supplier"]))
+    if "no_contact_days" in f:
+        cutoff = timezone.now() - timedelta(days=int(f["no_contact_days"]))
+        customers = customers.filter(
+            Q(last_contacted_at__lt=cutoff) | Q(last_contacted_at__isnull=True)
+        )
+    if "created_after" in f:
+        customers = customers.filter(created_at__date__gte=f["created_after"])
+    if "created_before" in f:
+        customers = customers.filter(created_at__date__lte=f["created_before"])
+    if "has_email" in f:
+        customers = (
+            customers.exclude(email="") if _truthy(f["has_email"]) else customers.filter(email="")
+        )
+    if "has_phone" in f:
+        customers = (
+            customers.exclude(phone="") if _truthy(f["has_phone"]) else customers.filter(phone="")
+        )
+    if "consent" in f and f["consent"] in {"email", "sms", "im"}:
+        customers = customers.filter(**{f"consent_{f['consent']}": True})
+    return customers
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).lower() in {"1", "true", "yes", "on", "是"}
 
 
 def customer_list(
@@ -22,15 +97,20 @@ def customer_list(
     stage: str = "",
     owner_id: int | None = None,
     sort: str = "-updated",
+    filters: dict[str, Any] | None = None,
 ) -> QuerySet[Customer]:
     customers = scope_records(Customer.objects.all(), actor=actor)
+    combined = dict(filters or {})
     if q:
-        customers = search_filter(customers, q)
+        combined["q"] = q
     if stage:
-        customers = customers.filter(stage=stage)
+        combined["stage"] = stage
     if owner_id:
-        customers = customers.filter(owner_id=owner_id)
-    return customers.select_related("owner", "team").order_by(
+        combined["owner"] = owner_id
+    customers = apply_filters(customers, combined)
+    if combined.get("tag"):
+        customers = customers.distinct()
+    return customers.select_related("owner", "team", "grade").order_by(
         *CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["-updated"])
     )
 
@@ -38,10 +118,71 @@ def customer_list(
 def customer_get(*, actor: Actor, id: int) -> Customer:
     customer = (
         scope_records(Customer.objects.all(), actor=actor)
-        .select_related("owner", "team", "updated_by")
+        .select_related("owner", "team", "updated_by", "grade")
         .filter(pk=id)
         .first()
     )
     if customer is None:
         raise NotFound()
     return customer
+
+
+def contact_list(*, actor: Actor, q: str = "", customer_id: int | None = None) -> QuerySet[Contact]:
+    """Contacts of the customers the actor may see."""
+    visible = scope_records(Customer.objects.all(), actor=actor).values("pk")
+    contacts = Contact.objects.filter(company_id=actor.company_id, customer__in=visible)
+    if customer_id:
+        contacts = contacts.filter(customer_id=customer_id)
+    if q:
+        contacts = search_filter(contacts, q)
+    return contacts.select_related("customer").order_by("-is_primary", "name", "id")
+
+
+def contact_get(*, actor: Actor, id: int) -> Contact:
+    contact = contact_list(actor=actor).filter(pk=id).first()
+    if contact is None:
+        raise NotFound()
+    return contact
+
+
+def tag_list(*, actor: Actor) -> QuerySet[Tag]:
+    return Tag.objects.filter(company_id=actor.company_id).order_by("name")
+
+
+def grade_list(*, actor: Actor) -> QuerySet[Grade]:
+    return Grade.objects.filter(company_id=actor.company_id).order_by("rank", "code")
+
+
+def grade_get(*, actor: Actor, id: int) -> Grade:
+    grade = grade_list(actor=actor).filter(pk=id).first()
+    if grade is None:
+        raise NotFound()
+    return grade
+
+
+def custom_field_list(*, actor: Actor) -> QuerySet[CustomField]:
+    return CustomField.objects.filter(company_id=actor.company_id)
+
+
+def segment_list(*, actor: Actor) -> QuerySet[Segment]:
+    return Segment.objects.filter(company_id=actor.company_id).filter(
+        Q(is_shared=True) | Q(owner_id=actor.user_id)
+    )
+
+
+def segment_get(*, actor: Actor, id: int) -> Segment:
+    segment = segment_list(actor=actor).filter(pk=id).first()
+    if segment is None:
+        raise NotFound()
+    return segment
+
+
+def segment_customers(*, actor: Actor, segment: Segment) -> QuerySet[Customer]:
+    return customer_list(actor=actor, filters=segment.filters)
+
+
+def merge_get(*, actor: Actor, id: int) -> CustomerMerge:
+    merge = CustomerMerge.objects.filter(company_id=actor.company_id, pk=id).first()
+    if merge is None:
+        raise NotFound()
+    return merge

@@ -58,6 +58,7 @@ def send_templated_mail(
     context: dict,
     company=None,
     language: str | None = None,
+    reply_to: list[str] | None = None,
 ) -> None:
     """Render `templates/<template>_subject.txt`, `_body.txt` and `_body.html` and send them."""
     with translation.override(language or translation.get_language()):
@@ -65,6 +66,6 @@ def send_templated_mail(
         body = render_to_string(f"{template}_body.txt", context)
         html = render_to_string(f"{template}_body.html", context)
     headers = {COMPANY_HEADER: str(company.pk)} if company else {}
-    message = EmailMultiAlternatives(subject, body, to=to, headers=headers)
+    message = EmailMultiAlternatives(subject, body, to=to, headers=headers, reply_to=reply_to)
     message.attach_alternative(html, "text/html")
     message.send()

@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.db import IntegrityError, close_old_connections, transaction
@@ -61,6 +62,9 @@ def run_due(now: float | None = None) -> list[str]:
         except IntegrityError:
             continue
         enqueued.append(job.name)
+    if enqueued:  # forget claimed slots older than a day
+        cutoff = datetime.fromtimestamp(now, tz=UTC) - timedelta(days=1)
+        PeriodicRun.objects.filter(created_at__lt=cutoff).delete()
     return enqueued
 
 
