@@ -108,7 +108,7 @@ def test_ical_feed_parses_and_lists_the_users_tasks(tenant, customer, client):
     )
     token = schedule.calendar_feed_rotate(actor=tenant.actor("sales"))
     calendar = Calendar.from_ical(schedule.calendar_feed_render(token=token))
-    events = [c for c in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
     assert "拜访张伟" in str(events[0]["summary"]) and events[0].decoded("dtstart") == due
     response = client.get(f"/calendar/feed/{token}.ics")

@@ -27,3 +27,11 @@ def regrade_all() -> int:
     for company in Company.objects.filter(is_active=True).only("pk"):
         changed += grading.regrade_company(company=company)
     return changed
+
+
+@task()
+def run_import(job_id: int) -> dict:
+    """Apply a previewed import (idempotent: see contacts.importing)."""
+    from .importing import import_run
+
+    return import_run(job_id=job_id)

@@ -55,10 +55,12 @@ def trash_list(*, actor: Actor) -> QuerySet[TrashItem]:
 
 
 def task_progress_get(*, actor: Actor, id) -> TaskProgress:
+    from .progress import live_progress
+
     progress = TaskProgress.objects.filter(pk=id, company_id=actor.company_id).first()
     if progress is None:
         raise NotFound()
-    return progress
+    return live_progress(progress)
 
 
 def outbox_list(*, actor: Actor) -> QuerySet[OutboxMessage]:
