@@ -233,3 +233,31 @@ def test_cli_import_reports_bad_rows_and_exports(tenant, tmp_path, capsys):
         "export", "customers", "--company", tenant.company.slug, "--format", "xlsx", "-o", str(out)
     )
     assert load_workbook(out).active.max_row == 3
+
+
+def test_import_and_export_through_the_api(tenant):
+    api = tenant.api()
+    upload = io.BytesIO(CSV_ZH.encode("gbk"))
+    upload.name = "客户.csv"
+    response = api.post("/api/v1/imports", {"file": upload})
+    assert response.status_code == 201, response.content
+    job = response.json()
+    assert job["total_rows"] == 4 and {e["row"] for e in job["report"]["errors"]} == {4, 5}
+    refused = api.post(f"/api/v1/imports/{job['id']}/commit", {}, content_type="application/json")
+    assert refused.status_code == 422
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        accepted = api.post(
+            f"/api/v1/imports/{job['id']}/commit",
+            {"skip_invalid": True},
+            content_type="application/json",
+        )
+    assert accepted.status_code == 202
+    progress = api.get(f"/api/v1/jobs/{accepted.json()['progress_id']}").json()
+    assert progress["status"] == "done" and progress["done"] == 4
+    export = api.get("/api/v1/customers-export?format=csv&province=上海")
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "上海恒通五金有限公司" in text and "张伟" not in text
+    vcf = api.get("/api/v1/customers-export?format=vcf")
+    assert {c.full_name for c in parse_vcards(vcf.content).cards} >= {"张伟", "王经理"}

@@ -13,7 +13,18 @@ from pydantic import Field
 
 from shangyou.core.api import Page, paginate, version_from
 
-from . import dedup, documents, grading, schedule, segments, selectors, services, timeline
+from . import (
+    dedup,
+    documents,
+    exporting,
+    grading,
+    importing,
+    schedule,
+    segments,
+    selectors,
+    services,
+    timeline,
+)
 from .models import Contact, Customer, Task, TimelineEntry
 
 router = Router(tags=["customers"])
@@ -718,3 +729,71 @@ def segment_customers(request: HttpRequest, segment_id: int, limit: int = 50, of
     segment = selectors.segment_get(actor=request.auth, id=segment_id)
     customers = selectors.segment_customers(actor=request.auth, segment=segment)
     return paginate(request, customers, limit=limit, offset=offset)
+
+
+# --- import and export ----------------------------------------------------------------------------
+class ImportOut(Schema):
+    id: int
+    filename: str
+    status: str
+    total_rows: int
+    valid_rows: int
+    report: dict[str, Any]
+    result: dict[str, Any]
+    progress_id: str | None = None
+
+    @staticmethod
+    def resolve_progress_id(obj) -> str | None:
+        return str(obj.progress_id) if obj.progress_id else None
+
+
+class ImportCommitIn(Schema):
+    skip_invalid: bool = False
+    duplicate_default: str = "skip"
+    decisions: dict[str, str] = {}
+
+
+@router.post("/imports", response={201: ImportOut})
+def import_upload(request: HttpRequest, file: File[UploadedFile]):
+    """Phase 1: upload a .csv, .xlsx or .vcf file and get the preview report (per-row errors
+    with the file's row numbers, duplicates, columns or vCard data that will not be imported)."""
+    return 201, importing.import_preview(
+        actor=request.auth, filename=file.name or "upload", data=file.read()
+    )
+
+
+@router.get("/imports/{import_id}", response=ImportOut)
+def import_get(request: HttpRequest, import_id: int):
+    return importing.import_job_get(actor=request.auth, id=import_id)
+
+
+@router.post("/imports/{import_id}/commit", response={202: ImportOut})
+def import_commit(request: HttpRequest, import_id: int, payload: ImportCommitIn):
+    """Phase 2: import in the background; follow `/api/v1/jobs/{progress_id}`."""
+    job = importing.import_job_get(actor=request.auth, id=import_id)
+    return 202, importing.import_commit(
+        actor=request.auth,
+        job=job,
+        skip_invalid=payload.skip_invalid,
+        duplicate_default=payload.duplicate_default,
+        decisions=payload.decisions,
+    )
+
+
+@router.get("/customers-export")
+def customer_export(
+    request: HttpRequest,
+    filters: Query[CustomerFilters],
+    format: str = "csv",  # noqa: A002
+):
+    """Export the filtered list (or `segment`) as `csv`, `xlsx` or `vcf`."""
+    data = filters.dict()
+    sort = data.pop("sort")
+    for key in ("limit", "offset"):
+        data.pop(key)
+    segment_id = data.pop("segment")
+    if segment_id:
+        segment = selectors.segment_get(actor=request.auth, id=segment_id)
+        data = {**segment.filters, **{k: v for k, v in data.items() if v not in (None, "")}}
+    customers = selectors.customer_list(actor=request.auth, filters=data, sort=sort)
+    return exporting.export_response(customers, format)

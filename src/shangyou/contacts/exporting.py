@@ -170,3 +170,27 @@ def _card(customer, name, org, phone, email, notes, birthday, title=""):
         birthday=PartialDate(birthday.year, birthday.month, birthday.day) if birthday else None,
         categories=[t.name for t in customer.tags.all()],
     )
+
+
+def export_response(customers: QuerySet[Customer], fmt: str):
+    """An HTTP download of the customers in `fmt` (csv streamed; xlsx, vcf built in memory)."""
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    from shangyou.core.errors import ValidationFailed
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            export_csv(customers), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            export_xlsx(customers),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "vcf":
+        response = HttpResponse(export_vcf(customers), content_type="text/vcard; charset=utf-8")
+    else:
+        raise ValidationFailed(_("Choose csv, xlsx or vcf."))
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.{fmt}"'
+    return response
