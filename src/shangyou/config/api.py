@@ -1,6 +1,7 @@
 """Mounts every app's router on the one API object (`core.api.api`)."""
 
 from shangyou.accounts.api import router as accounts_router
+from shangyou.collab.api import router as collab_router
 from shangyou.contacts.api import router as contacts_router
 from shangyou.core.api import api
 from shangyou.core.api_routes import router as core_router
@@ -8,5 +9,6 @@ from shangyou.core.api_routes import router as core_router
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
 api.add_router("/", contacts_router)
+api.add_router("/", collab_router)
 
 __all__ = ["api"]

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "shangyou.core",
     "shangyou.accounts",
+    "shangyou.collab",
     "shangyou.contacts",
     "shangyou.ops",
 ]

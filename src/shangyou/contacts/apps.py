@@ -6,3 +6,16 @@ class ContactsConfig(AppConfig):
     name = "shangyou.contacts"
     label = "contacts"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from shangyou.collab.services import register_target
+
+        from .selectors import customer_get
+
+        register_target(
+            "contacts.customer",
+            customer_get,
+            lambda c: reverse("contacts:customer_detail", args=[c.pk]),
+        )
