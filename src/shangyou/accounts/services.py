@@ -37,6 +37,14 @@ from .models import (
 from .selectors import invitation_by_token
 
 REGISTRATION_SALT = "shangyou.registration"
+# Called with each new company; apps above accounts register here (the platform creates the
+# company's public profile) so accounts does not depend on them.
+COMPANY_CREATED_HOOKS: list = []
+
+
+def _company_created(company: Company) -> None:
+    for hook in COMPANY_CREATED_HOOKS:
+        hook(company)
 
 
 def _clean_email(email: str) -> str:
@@ -140,6 +148,7 @@ def registration_verify(*, token: str) -> tuple[User, Company]:
         member_type=pending.member_type,
     )
     Membership.objects.create(company=company, user=user, role=Role.OWNER)
+    _company_created(company)
     user.last_company = company
     user.save(update_fields=["last_company"])
     pending.completed_at = timezone.now()
@@ -177,6 +186,7 @@ def company_create(
             owner_email, owner_password, full_name=owner_name or owner_email.split("@")[0]
         )
     Membership.objects.create(company=company, user=user, role=Role.OWNER)
+    _company_created(company)
     if user.last_company_id is None:
         user.last_company = company
         user.save(update_fields=["last_company"])

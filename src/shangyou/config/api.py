@@ -5,10 +5,12 @@ from shangyou.collab.api import router as collab_router
 from shangyou.contacts.api import router as contacts_router
 from shangyou.core.api import api
 from shangyou.core.api_routes import router as core_router
+from shangyou.network.api import router as network_router
 
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
 api.add_router("/", contacts_router)
 api.add_router("/", collab_router)
+api.add_router("/", network_router)
 
 __all__ = ["api"]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "shangyou.accounts",
     "shangyou.collab",
     "shangyou.contacts",
+    "shangyou.network",
     "shangyou.ops",
 ]
 if env("DATABASE_URL", "").startswith(("postgres", "postgis")):

@@ -158,6 +158,15 @@ class Customer(SearchableModel, TenantModel):
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    # The member company this record stands for, when it is on the platform (C1, M5).
+    platform_company = models.ForeignKey(
+        "accounts.Company",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("platform member"),
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]

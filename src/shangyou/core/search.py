@@ -27,6 +27,7 @@ on SQLite, so bulk loads are indexed too.
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection, models
 from django.db.migrations.operations.base import Operation
@@ -91,11 +92,18 @@ def pinyin_forms(name: str) -> list[str]:
     """'张伟' → ['zhang wei', 'zhangwei', 'zw']; Latin text is returned unchanged."""
     if not CJK_RE.search(name):
         return []
+    return list(_pinyin_forms(name))
+
+
+@lru_cache(maxsize=65536)
+def _pinyin_forms(name: str) -> tuple[str, ...]:
+    # Names repeat (张伟, 王芳 …) and pypinyin is the costly part of search_fields(): bulk
+    # imports and `bench generate` hit this cache often.
     syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.strip()]
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
     full = " ".join(syllables)
     forms = [full, full.replace(" ", ""), "".join(i for i in initials if i.strip())]
-    return [fold(f) for f in forms if f]
+    return tuple(fold(f) for f in forms if f)
 
 
 def cjk_grams(text: str) -> set[str]:
@@ -124,9 +132,7 @@ def search_fields(
     parts.extend(fold(e) for e in emails if e)
     parts.extend(fold(x) for x in extra if x)
     text = " | ".join(dict.fromkeys(p for p in parts if p))
-    grams = set()
-    for name in names:
-        grams |= cjk_grams(name)
+    grams = cjk_grams(text)  # names and extra keywords (products, industries …)
     for word in WORD_RE.findall(text):
         grams.add(word[:1])
         grams.add(word[:2])
@@ -224,6 +230,62 @@ def search_filter(queryset: models.QuerySet, q: str) -> models.QuerySet:
 
 
 # --- migration operation ------------------------------------------------------------------------
+def _sqlite_trigger_sql(t: str) -> list[str]:
+    """The triggers keeping a table's two FTS5 indexes current, then a rebuild of both."""
+    statements = []
+    for suffix, column in (("fts", "search_text"), ("grams", "search_grams")):
+        idx = f"{t}_{suffix}"
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS {idx}_ai AFTER INSERT ON {t} BEGIN "
+            f"INSERT INTO {idx}(rowid, {column}) VALUES (new.id, new.{column}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {idx}_ad AFTER DELETE ON {t} BEGIN "
+            f"INSERT INTO {idx}({idx}, rowid, {column}) "
+            f"VALUES ('delete', old.id, old.{column}); END",
+            f"CREATE TRIGGER IF NOT EXISTS {idx}_au AFTER UPDATE OF {column} ON {t} BEGIN "
+            f"INSERT INTO {idx}({idx}, rowid, {column}) "
+            f"VALUES ('delete', old.id, old.{column}); "
+            f"INSERT INTO {idx}(rowid, {column}) VALUES (new.id, new.{column}); END",
+            f"INSERT INTO {idx}({idx}) VALUES ('rebuild')",
+        ]
+    return statements
+
+
+def repair_search_indexes(*, using: str = "default", **kwargs) -> list[str]:
+    """Recreate the SQLite search triggers a later migration dropped; returns the tables fixed.
+
+    SQLite alters most columns by rebuilding the table (create new, copy, drop old, rename), and
+    dropping the old table drops its triggers: after such a migration the FTS tables stop
+    following inserts and updates and search finds nothing new. Run after every `migrate`
+    (`post_migrate`, see `CoreConfig.ready`); a no-op when the triggers are in place and on
+    PostgreSQL, whose indexes survive ALTER TABLE.
+    """
+    from django.apps import apps
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return []
+    tables = {
+        m._meta.db_table
+        for m in apps.get_models()
+        if issubclass(m, SearchableModel) and not m._meta.proxy
+    }
+    repaired = []
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        existing = {(kind, name) for kind, name in cursor.fetchall()}
+        for t in sorted(tables):
+            if ("table", f"{t}_fts") not in existing or ("table", t) not in existing:
+                continue  # its SearchIndex migration has not run (yet)
+            triggers = {f"{t}_{s}_{op}" for s in ("fts", "grams") for op in ("ai", "ad", "au")}
+            if all(("trigger", name) in existing for name in triggers):
+                continue
+            for sql in _sqlite_trigger_sql(t):
+                cursor.execute(sql)
+            repaired.append(t)
+    return repaired
+
+
 class SearchIndex(Operation):
     """Create the search indexes of one table, for whichever database runs the migration.
 
@@ -274,21 +336,7 @@ class SearchIndex(Operation):
                 f"CREATE VIRTUAL TABLE {t}_grams USING fts5(search_grams, content='{t}', "
                 f"content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
             ]
-            for suffix, column in (("fts", "search_text"), ("grams", "search_grams")):
-                idx = f"{t}_{suffix}"
-                statements += [
-                    f"CREATE TRIGGER {idx}_ai AFTER INSERT ON {t} BEGIN "
-                    f"INSERT INTO {idx}(rowid, {column}) VALUES (new.id, new.{column}); END",
-                    f"CREATE TRIGGER {idx}_ad AFTER DELETE ON {t} BEGIN "
-                    f"INSERT INTO {idx}({idx}, rowid, {column}) "
-                    f"VALUES ('delete', old.id, old.{column}); END",
-                    f"CREATE TRIGGER {idx}_au AFTER UPDATE OF {column} ON {t} BEGIN "
-                    f"INSERT INTO {idx}({idx}, rowid, {column}) "
-                    f"VALUES ('delete', old.id, old.{column}); "
-                    f"INSERT INTO {idx}(rowid, {column}) VALUES (new.id, new.{column}); END",
-                    f"INSERT INTO {idx}({idx}) VALUES ('rebuild')",
-                ]
-            return statements
+            return statements + _sqlite_trigger_sql(t)
         return []
 
     def _backward_sql(self, vendor: str) -> list[str]:

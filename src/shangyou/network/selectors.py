@@ -1,0 +1,180 @@
+"""Reads on the platform. The directory shows public profiles only — never a company's private
+CRM. Cross-company objects are returned only to the two companies they name."""
+
+from django.db.models import Q, QuerySet
+
+from shangyou.accounts.models import Company
+from shangyou.core.actor import Actor
+from shangyou.core.errors import NotFound
+from shangyou.core.search import search_filter
+
+from .models import Audience, Block, CompanyProfile, Conversation, Friendship, Visit
+
+
+def profile_for(company: Company) -> CompanyProfile:
+    profile = CompanyProfile.objects.filter(company=company).first()
+    if profile is None:
+        profile = CompanyProfile(company=company)
+        profile.refresh_search()
+        profile.save()
+    return profile
+
+
+def directory_search(
+    *,
+    actor: Actor | None,
+    q: str = "",
+    member_type: str = "",
+    province: str = "",
+    city: str = "",
+    industry: str = "",
+    verified: bool | None = None,
+) -> QuerySet[CompanyProfile]:
+    """Public profiles by name (hanzi, pinyin, initials), products, industry, region, type."""
+    profiles = CompanyProfile.objects.filter(is_public=True, company__is_active=True)
+    if q:
+        profiles = search_filter(profiles, q)
+    if member_type:
+        types = {"buyer": ["buyer", "both"], "supplier": ["supplier", "both"]}.get(
+            member_type, [member_type]
+        )
+        profiles = profiles.filter(company__member_type__in=types)
+    if province:
+        profiles = profiles.filter(province=province)
+    if city:
+        profiles = profiles.filter(city=city)
+    if industry:
+        profiles = profiles.filter(industries__icontains=industry)
+    if verified is not None:
+        profiles = profiles.filter(company__is_verified=verified)
+    if actor is not None:
+        blocked_me = Block.objects.filter(blocked_id=actor.company_id).values("blocker_id")
+        profiles = profiles.exclude(company_id__in=blocked_me)
+    return profiles.select_related("company").order_by(
+        "-company__is_verified", "company__name", "id"
+    )
+
+
+def profile_get(*, actor: Actor | None, company_id: int) -> CompanyProfile:
+    profile = (
+        CompanyProfile.objects.select_related("company")
+        .filter(company_id=company_id, company__is_active=True)
+        .first()
+    )
+    if profile is None:
+        company = Company.objects.filter(pk=company_id, is_active=True).first()
+        if company is None:
+            raise NotFound()
+        profile = profile_for(company)
+    if not profile.is_public and (actor is None or actor.company_id != company_id):
+        raise NotFound()
+    return profile
+
+
+def friendship_between(company_a: int, company_b: int) -> Friendship | None:
+    return Friendship.objects.filter(
+        Q(requester_id=company_a, addressee_id=company_b)
+        | Q(requester_id=company_b, addressee_id=company_a)
+    ).first()
+
+
+def are_friends(company_a: int, company_b: int) -> bool:
+    friendship = friendship_between(company_a, company_b)
+    return bool(friendship and friendship.status == Friendship.Status.ACCEPTED)
+
+
+def audience_allows(audience: str, *, owner_id: int, viewer_id: int | None) -> bool:
+    if viewer_id == owner_id:
+        return True
+    if audience == Audience.EVERYONE:
+        return viewer_id is not None
+    if audience == Audience.FRIENDS:
+        return viewer_id is not None and are_friends(owner_id, viewer_id)
+    return False
+
+
+def contact_details_visible(*, actor: Actor | None, profile: CompanyProfile) -> bool:
+    return audience_allows(
+        profile.contact_visibility,
+        owner_id=profile.company_id,
+        viewer_id=actor.company_id if actor else None,
+    )
+
+
+def friend_list(*, actor: Actor) -> QuerySet[Friendship]:
+    return Friendship.objects.filter(
+        Q(requester_id=actor.company_id) | Q(addressee_id=actor.company_id),
+        status=Friendship.Status.ACCEPTED,
+    ).select_related("requester", "addressee")
+
+
+def friend_requests_incoming(*, actor: Actor) -> QuerySet[Friendship]:
+    return Friendship.objects.filter(
+        addressee_id=actor.company_id, status=Friendship.Status.PENDING
+    ).select_related("requester")
+
+
+def friend_requests_outgoing(*, actor: Actor) -> QuerySet[Friendship]:
+    return Friendship.objects.filter(
+        requester_id=actor.company_id, status=Friendship.Status.PENDING
+    ).select_related("addressee")
+
+
+def friendship_get(*, actor: Actor, id: int) -> Friendship:
+    friendship = (
+        Friendship.objects.filter(
+            Q(requester_id=actor.company_id) | Q(addressee_id=actor.company_id)
+        )
+        .select_related("requester", "addressee")
+        .filter(pk=id)
+        .first()
+    )
+    if friendship is None:
+        raise NotFound()
+    return friendship
+
+
+def visitors(*, actor: Actor) -> QuerySet[Visit]:
+    """Who viewed us (访客记录). Anonymous views appear without a name."""
+    return Visit.objects.filter(target_company_id=actor.company_id).select_related(
+        "viewer_company", "viewer_user"
+    )
+
+
+def visited(*, actor: Actor) -> QuerySet[Visit]:
+    """Whom we viewed (我看过谁)."""
+    return Visit.objects.filter(viewer_company_id=actor.company_id).select_related("target_company")
+
+
+def visit_get(*, actor: Actor, id: int) -> Visit:
+    visit = visitors(actor=actor).filter(pk=id).first()
+    if visit is None:
+        raise NotFound()
+    return visit
+
+
+def conversation_list(*, actor: Actor) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(
+        Q(company_a_id=actor.company_id) | Q(company_b_id=actor.company_id)
+    ).select_related("company_a", "company_b")
+
+
+def conversation_get(*, actor: Actor, id: int) -> Conversation:
+    conversation = conversation_list(actor=actor).filter(pk=id).first()
+    if conversation is None:
+        raise NotFound()
+    return conversation
+
+
+def unread_count(*, actor: Actor) -> int:
+    from django.db.models import F
+
+    mine_a = Q(company_a_id=actor.company_id) & (
+        Q(a_read_at__isnull=True) | Q(a_read_at__lt=F("last_message_at"))
+    )
+    mine_b = Q(company_b_id=actor.company_id) & (
+        Q(b_read_at__isnull=True) | Q(b_read_at__lt=F("last_message_at"))
+    )
+    return (
+        Conversation.objects.filter(last_message_at__isnull=False).filter(mine_a | mine_b).count()
+    )
