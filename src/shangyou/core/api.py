@@ -9,9 +9,11 @@ CSRF). Errors from `core.errors` are mapped to HTTP here, once. List endpoints s
 `{"items": [...], "count": N, "next": url|null, "previous": url|null}`.
 """
 
+import logging
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -21,6 +23,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from shangyou.core.errors import ApplicationError, ValidationFailed
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class BearerTokenAuth(HttpBearer):
@@ -86,6 +89,21 @@ def request_validation_error(request, exc: ValidationError):
         {"code": "validation_failed", "message": _("Some fields are not valid."), "errors": errors},
         status=422,
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """The database went away (restart, failover): a clean, retryable answer — the next
+    request reconnects by itself (CONN_HEALTH_CHECKS)."""
+    logger.warning("database unavailable: %s", exc)
+    response = api.create_response(
+        request,
+        {"code": "unavailable", "message": _("The service is briefly unavailable. Try again.")},
+        status=503,
+    )
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(AuthenticationError)
