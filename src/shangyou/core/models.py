@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BaseModel(models.Model):
@@ -78,8 +79,8 @@ class TenantModel(BaseModel):
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Updated")
+        CREATE = "create", pgettext_lazy("audit action", "Created")
+        UPDATE = "update", pgettext_lazy("audit action", "Updated")
         DELETE = "delete", _("Moved to trash")
         RESTORE = "restore", _("Restored")
         PURGE = "purge", _("Purged")
