@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shangyou.core.decorators import actor_required
-from shangyou.core.errors import ApplicationError, ValidationFailed
+from shangyou.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 
 from . import selectors, services
 from .forms import (
@@ -126,6 +126,8 @@ def invitation_accept(request, token: str):
                 password=form.cleaned_data.get("password", "") if not existing else "",
             )
         except ApplicationError as exc:
+            if existing:  # the form was not filled in (unbound): it has no cleaned_data yet
+                form.cleaned_data = {}
             _apply_form_error(form, exc)
         else:
             if not existing:
@@ -145,7 +147,11 @@ def invitation_accept(request, token: str):
 @require_POST
 @login_required
 def switch_company(request):
-    actor = services.company_switch(user=request.user, company_id=int(request.POST["company_id"]))
+    try:
+        company_id = int(request.POST.get("company_id", ""))
+    except ValueError:
+        raise NotFound(_("You are not a member of that company.")) from None
+    actor = services.company_switch(user=request.user, company_id=company_id)
     request.session[SESSION_COMPANY_KEY] = actor.company_id
     messages.success(request, _("Now working in %(company)s.") % {"company": actor.company.name})
     return redirect("core:home")
@@ -176,6 +182,8 @@ def members(request):
                     services.team_create(actor=actor, name=team_form.cleaned_data["name"])
                     messages.success(request, _("Team created."))
                     return redirect("accounts:members")
+        except PermissionDenied as exc:  # the forms are shown to admins only: say it above
+            messages.error(request, str(exc.message))
         except ApplicationError as exc:
             _apply_form_error(invite_form if "invite-email" in request.POST else team_form, exc)
     context = {

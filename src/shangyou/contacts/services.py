@@ -227,7 +227,8 @@ def customer_claim(*, actor: Actor, customer_id: int) -> Customer:
     """Take an unowned customer (from the pool). A colleague's customer is refused, naming them."""
     require_write(actor)
     customer = (
-        Customer.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the owner outer join.
+        Customer.objects.select_for_update(of=("self",))
         .filter(company_id=actor.company_id, pk=customer_id)
         .select_related("owner")
         .first()

@@ -74,9 +74,11 @@ def history(request: HttpRequest, kind: str, object_id: int, limit: int = 50, of
     model_class = content_type.model_class() if content_type else None
     if model_class is None or not hasattr(model_class, "all_objects"):
         raise NotFound()
-    instance = model_class.all_objects.filter(
-        pk=object_id, company_id=request.auth.company_id
-    ).first()
+    rows = model_class.all_objects.filter(pk=object_id, company_id=request.auth.company_id)
+    fields = {f.name for f in model_class._meta.get_fields()}
+    if {"owner", "team"} <= fields:  # owned records: sales see their own, managers their team's
+        rows = selectors.scope_records(rows, actor=request.auth)
+    instance = rows.first()
     if instance is None:
         raise NotFound()
     entries = selectors.history_for(actor=request.auth, instance=instance)

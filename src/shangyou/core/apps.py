@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "shangyou.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .search import repair_search_indexes
+
+        # SQLite loses the search triggers when a migration rebuilds a searchable table.
+        post_migrate.connect(repair_search_indexes, dispatch_uid="shangyou.search.repair")

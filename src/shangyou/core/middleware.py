@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .errors import ApplicationError, NotFound
 
@@ -45,7 +46,14 @@ class ApplicationErrorMiddleware:
             return response
         if request.method == "POST":
             messages.error(request, str(exception.message))
-            return redirect(request.get_full_path())
+            # Back to the page the form was on: an action URL (…/delete/, …/purge/) is often
+            # POST-only, and redirecting there would show "405 Method Not Allowed".
+            back = request.headers.get("Referer", "")
+            if not url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                back = request.get_full_path()
+            return redirect(back)
         return TemplateResponse(
             request,
             "components/error_page.html",

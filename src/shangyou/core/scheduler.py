@@ -10,7 +10,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from django.apps import apps
 from django.db import IntegrityError, close_old_connections, transaction
@@ -62,9 +61,13 @@ def run_due(now: float | None = None) -> list[str]:
         except IntegrityError:
             continue
         enqueued.append(job.name)
-    if enqueued:  # forget claimed slots older than a day
-        cutoff = datetime.fromtimestamp(now, tz=UTC) - timedelta(days=1)
-        PeriodicRun.objects.filter(created_at__lt=cutoff).delete()
+    for name in enqueued:
+        # Forget the job's earlier slots: they can never be claimed again. (Judged by slot, not
+        # by row age: a weekly job's current slot must outlive a day, and `now` may be given.)
+        current = int(now // REGISTRY[name].every)
+        PeriodicRun.objects.filter(name=name).exclude(
+            slot__in=[str(current), str(current - 1)]
+        ).delete()
     return enqueued
 
 

@@ -209,7 +209,10 @@ def soft_delete(*, actor: Actor, instance: TenantModel, note: str = "") -> None:
 
 
 def _trash_target(*, actor: Actor, item_id: int) -> tuple[TrashItem, TenantModel]:
-    item = TrashItem.objects.filter(pk=item_id, company_id=actor.company_id).first()
+    items = TrashItem.objects.filter(pk=item_id, company_id=actor.company_id)
+    if not actor.is_admin:  # as `trash_list`: members reach only what they deleted themselves
+        items = items.filter(deleted_by_id=actor.user_id)
+    item = items.first()
     if item is None:
         raise NotFound(_("This item is no longer in the trash."))
     model = item.content_type.model_class()

@@ -1,0 +1,61 @@
+import pytest
+
+from shangyou.accounts import selectors
+from shangyou.accounts.models import Membership
+from shangyou.accounts.services import token_create
+from shangyou.core.actor import Role
+from shangyou.core.errors import NotFound
+
+
+def test_actor_for_prefers_the_last_company(tenant, other_tenant):
+    user = tenant.user("sales")
+    Membership.objects.create(company=other_tenant.company, user=user, role=Role.ADMIN)
+    assert selectors.actor_for(user=user).company == tenant.company
+    user.last_company = other_tenant.company
+    assert selectors.actor_for(user=user).role == Role.ADMIN
+
+
+def test_actor_for_ignores_inactive_memberships(tenant):
+    tenant.memberships["sales"].is_active = False
+    tenant.memberships["sales"].save()
+    assert selectors.actor_for(user=tenant.user("sales")) is None
+
+
+def test_actor_for_token(tenant):
+    token, raw = token_create(user=tenant.user("manager"), company=tenant.company)
+    actor = selectors.actor_for_token(raw_key=raw)
+    assert (actor.user, actor.role, actor.team_id) == (
+        tenant.user("manager"),
+        Role.MANAGER,
+        tenant.team_a.pk,
+    )
+    assert selectors.actor_for_token(raw_key=raw + "x") is None
+
+
+def test_token_of_a_removed_member_stops_working(tenant):
+    _token, raw = token_create(user=tenant.user("sales"), company=tenant.company)
+    Membership.objects.filter(pk=tenant.memberships["sales"].pk).update(is_active=False)
+    assert selectors.actor_for_token(raw_key=raw) is None
+
+
+@pytest.mark.parametrize("getter", ["membership_get", "team_get", "invitation_get"])
+def test_getters_of_another_company_are_not_found(tenant, other_tenant, getter):
+    ids = {
+        "membership_get": tenant.memberships["sales"].pk,
+        "team_get": tenant.team_a.pk,
+        "invitation_get": 0,
+    }
+    with pytest.raises(NotFound):
+        getattr(selectors, getter)(actor=other_tenant.actor("owner"), id=ids[getter])
+
+
+def test_user_companies_lists_every_active_membership(tenant, other_tenant):
+    user = tenant.user("sales")
+    Membership.objects.create(company=other_tenant.company, user=user)
+    names = [m.company.name for m in selectors.user_companies(user=user)]
+    assert sorted(names) == sorted([tenant.company.name, other_tenant.company.name])
+
+
+def test_invitation_by_unknown_token_is_not_found(db):
+    with pytest.raises(NotFound):
+        selectors.invitation_by_token(raw_token="nope")

@@ -1,0 +1,64 @@
+import pytest
+
+from shangyou.contacts.models import Customer
+from shangyou.contacts.services import customer_delete
+from shangyou.core.errors import NotFound, PermissionDenied
+from shangyou.core.progress import progress_start
+from shangyou.core.selectors import (
+    audit_list,
+    history_for,
+    outbox_list,
+    scope_records,
+    task_progress_get,
+    trash_list,
+)
+from tests.contacts.factories import CustomerFactory
+
+
+def test_scope_records_applies_company_and_role(tenant, other_tenant):
+    for key in ("sales", "sales_b", "manager"):
+        CustomerFactory(actor=tenant.actor(key), name=key)
+    CustomerFactory(actor=other_tenant.actor("owner"), name="other")
+
+    def names(actor):
+        return {c.name for c in scope_records(Customer.objects.all(), actor=actor)}
+
+    assert names(tenant.actor("sales")) == {"sales"}
+    assert names(tenant.actor("service")) == set()
+    assert names(tenant.actor("manager")) == {"sales", "manager"}
+    assert names(tenant.actor("readonly")) == {"sales", "sales_b", "manager"}
+    assert names(other_tenant.actor("owner")) == {"other"}
+
+
+def test_trash_list_shows_members_only_what_they_deleted(tenant):
+    for key in ("sales", "sales_b"):
+        customer = CustomerFactory(actor=tenant.actor(key), name=key)
+        customer_delete(actor=tenant.actor(key), customer=customer)
+    assert [i.object_repr for i in trash_list(actor=tenant.actor("sales"))] == ["sales"]
+    assert {i.object_repr for i in trash_list(actor=tenant.actor("admin"))} == {"sales", "sales_b"}
+
+
+def test_history_for_another_company_record_is_not_found(tenant, other_tenant):
+    customer = CustomerFactory(actor=tenant.actor("owner"))
+    with pytest.raises(NotFound):
+        history_for(actor=other_tenant.actor("owner"), instance=customer)
+
+
+def test_audit_log_is_for_admins(tenant):
+    CustomerFactory(actor=tenant.actor("sales"))
+    assert audit_list(actor=tenant.actor("admin")).count() == 1
+    with pytest.raises(PermissionDenied):
+        audit_list(actor=tenant.actor("manager"))
+
+
+def test_outbox_is_for_owners_and_admins(tenant):
+    assert outbox_list(actor=tenant.actor("owner")).count() == 0
+    with pytest.raises(PermissionDenied):
+        outbox_list(actor=tenant.actor("sales"))
+
+
+def test_task_progress_of_another_company_is_not_found(tenant, other_tenant):
+    progress = progress_start(name="job", company=tenant.company)
+    assert task_progress_get(actor=tenant.actor("sales"), id=progress.pk) == progress
+    with pytest.raises(NotFound):
+        task_progress_get(actor=other_tenant.actor("owner"), id=progress.pk)
