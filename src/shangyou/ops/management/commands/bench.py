@@ -1,0 +1,125 @@
+"""`shangyou bench generate` and `shangyou bench run` — see docs/benchmarks.md."""
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from shangyou.ops.bench import generate as gen
+from shangyou.ops.bench import report, runner
+from shangyou.ops.bench.scenarios import SCENARIOS
+
+
+class Command(BaseCommand):
+    help = "Generate benchmark data at scale, and time real requests against it."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+
+        g = sub.add_parser("generate", help="Create companies, users and customers in bulk.")
+        g.add_argument("--scale", type=int, required=True, help="Number of customers.")
+        g.add_argument("--seed", type=int, default=1)
+        g.add_argument("--companies", type=int, default=5)
+        g.add_argument(
+            "--workers",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="Processes that build rows (1 = in this process).",
+        )
+        g.add_argument("--drop-indexes", choices=["auto", "yes", "no"], default="auto")
+        g.add_argument("--out", type=Path, help="Results directory (default benchmarks/results).")
+        g.add_argument("--no-record", action="store_true", help="Do not write generate-<db>.json.")
+
+        r = sub.add_parser("run", help="Time scenarios; write benchmarks/results/<s>-<db>.json.")
+        r.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=", ".join(SCENARIOS))
+        r.add_argument("--db", choices=["sqlite", "postgres"], help="Refuse to run on another DB.")
+        r.add_argument("--repeat", type=int, default=200, help="Timed requests per scenario.")
+        r.add_argument("--warmup", type=int, default=3, help="Untimed rounds first.")
+        r.add_argument("--company", help="Company slug (default: the biggest bench-* company).")
+        r.add_argument("--out", type=Path, help="Results directory (default benchmarks/results).")
+        r.add_argument("--no-explain", action="store_true", help="Skip the slowest query's plan.")
+        r.add_argument(
+            "--update-docs",
+            nargs="?",
+            const=runner.repo_root() / "docs" / "benchmarks.md",
+            type=Path,
+            metavar="PATH",
+            help="Rewrite the results tables of docs/benchmarks.md from every JSON result.",
+        )
+        r.add_argument("--list", action="store_true", help="List scenarios and exit.")
+
+    def handle(self, *args, **options):
+        if options["action"] == "generate":
+            return self._generate(options)
+        return self._run(options)
+
+    def _log(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()
+
+    def _generate(self, options):
+        opts = gen.Options(
+            scale=options["scale"],
+            seed=options["seed"],
+            companies=options["companies"],
+            workers=options["workers"],
+            drop_indexes=options["drop_indexes"],
+        )
+        try:
+            summary = gen.generate(opts, log=self._log)
+        except (RuntimeError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        customers = next((t for t in summary["tables"] if t["table"] == "contacts_customer"), None)
+        if customers:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{customers['rows']:,} customers in {customers['seconds']:.1f} s "
+                    f"({customers['rows_per_second']:,} rows/s, indexes included); "
+                    f"total {summary['seconds']:.1f} s"
+                )
+            )
+        if not options["no_record"]:
+            out = Path(options["out"] or runner.default_results_dir())
+            out.mkdir(parents=True, exist_ok=True)
+            record = {
+                "kind": "generate",
+                "db": runner.db_label(),
+                **summary,
+                "machine": runner.machine_info(),
+                "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                "git": runner.git_info(),
+            }
+            path = out / f"generate-{record['db']}.json"
+            path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+            self.stdout.write(f"recorded {path}")
+
+    def _run(self, options):
+        if options["list"]:
+            for name, sc in SCENARIOS.items():
+                target = sc.target.text if sc.target else "-"
+                self.stdout.write(f"{name:<28} {target:<16} {sc.description}")
+            return
+        db = runner.db_label()
+        if options["db"] and options["db"] != db:
+            raise CommandError(
+                f"This process is connected to {db}, not {options['db']}: set DATABASE_URL "
+                "(e.g. postgres://postgres@127.0.0.1/sy_bench) and run again."
+            )
+        try:
+            runner.run(
+                options["scenarios"],
+                repeat=options["repeat"],
+                warmup=options["warmup"],
+                out_dir=options["out"],
+                company_slug=options["company"],
+                with_explain=not options["no_explain"],
+                log=self._log,
+            )
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["update_docs"]:
+            out = Path(options["out"] or runner.default_results_dir())
+            report.update_docs(options["update_docs"], out)
+            self.stdout.write(f"updated {options['update_docs']}")
