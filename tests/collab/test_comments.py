@@ -4,7 +4,7 @@ from shangyou.contacts.services import customer_create
 
 
 def test_mention_notifies_in_app_and_by_email(
-    tenant, smtp_server, django_capture_on_commit_callbacks
+    tenant, smtp_server, django_capture_on_commit_callbacks, english
 ):
     customer = customer_create(actor=tenant.actor("sales"), data={"name": "张伟"})
     manager = tenant.user("manager")
@@ -16,7 +16,7 @@ def test_mention_notifies_in_app_and_by_email(
         )
     assert list(comment.mentions.all()) == [manager]
     note = Notification.objects.get(user=manager)
-    assert "mentioned you" in note.text or "提到了你" in note.text
+    assert "mentioned you" in note.text
     assert note.url.endswith(f"/customers/{customer.pk}/")
     assert smtp_server.messages[0]["To"] == manager.email
     assert "请帮忙跟进这个报价" in smtp_server.bodies()[0]

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from shangyou.core.actor import Role
@@ -144,7 +144,7 @@ def team_list(request: HttpRequest, limit: int = 50, offset: int = 0):
 
 @router.post("/teams", response={201: TeamOut})
 def team_create(request: HttpRequest, payload: TeamIn):
-    return 201, services.team_create(actor=request.auth, name=payload.name)
+    return Status(201, services.team_create(actor=request.auth, name=payload.name))
 
 
 @router.get("/teams/{team_id}", response=TeamOut)
@@ -172,8 +172,11 @@ def invitation_list(request: HttpRequest, limit: int = 50, offset: int = 0):
 
 @router.post("/invitations", response={201: InvitationOut})
 def invitation_create(request: HttpRequest, payload: InvitationIn):
-    return 201, services.invitation_create(
-        actor=request.auth, email=payload.email, role=payload.role, team_id=payload.team_id
+    return Status(
+        201,
+        services.invitation_create(
+            actor=request.auth, email=payload.email, role=payload.role, team_id=payload.team_id
+        ),
     )
 
 
@@ -181,7 +184,7 @@ def invitation_create(request: HttpRequest, payload: InvitationIn):
 def invitation_revoke(request: HttpRequest, invitation_id: int):
     invitation = selectors.invitation_get(actor=request.auth, id=invitation_id)
     services.invitation_revoke(actor=request.auth, invitation=invitation)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response=Page[TokenOut])
@@ -195,10 +198,10 @@ def token_create(request: HttpRequest, payload: TokenIn):
         user=request.auth.user, company=request.auth.company, name=payload.name
     )
     token.key = raw
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
 def token_revoke(request: HttpRequest, token_id: int):
     services.token_revoke(actor=request.auth, token_id=token_id)
-    return 204, None
+    return Status(204, None)

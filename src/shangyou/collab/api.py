@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate
@@ -58,7 +58,7 @@ def comment_list(request: HttpRequest, kind: str, object_id: int, limit: int = 5
 def comment_add(request: HttpRequest, payload: CommentIn):
     """Comment on a record; `@name` or `@email` mentions a colleague, who is notified."""
     target = services.target_get(actor=request.auth, kind=payload.kind, id=payload.object_id)
-    return 201, services.comment_add(actor=request.auth, target=target, body=payload.body)
+    return Status(201, services.comment_add(actor=request.auth, target=target, body=payload.body))
 
 
 @router.post("/follow", response=dict)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shangyou.accounts.models import Membership, User
@@ -92,11 +92,13 @@ def comment_add(*, actor: Actor, target, body: str) -> Comment:
     label = f"{content_type.app_label}.{content_type.model}"
     url = TARGETS[label][1](target) if label in TARGETS else ""
     for user in recipients:
-        if user in mentioned:
-            text = _("%(who)s mentioned you on %(what)s: %(body)s")
-        else:
-            text = _("%(who)s commented on %(what)s: %(body)s")
-        text = text % {"who": actor.user.display_name, "what": str(target), "body": body[:200]}
+        # in the recipient's language, not the author's
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            if user in mentioned:
+                text = _("%(who)s mentioned you on %(what)s: %(body)s")
+            else:
+                text = _("%(who)s commented on %(what)s: %(body)s")
+            text = text % {"who": actor.user.display_name, "what": str(target), "body": body[:200]}
         Notification.objects.create(
             company=actor.company, user=user, actor=actor.user, text=text[:500], url=url
         )
@@ -152,3 +154,7 @@ def notifications_mark_read(*, actor: Actor, ids: list[int] | None = None) -> in
     if ids is not None:
         items = items.filter(pk__in=ids)
     return items.update(read_at=timezone.now())
+
+
+def notification_unread_count(*, actor: Actor) -> int:
+    return notification_list(actor=actor, unread_only=True).count()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -384,8 +384,9 @@ def customer_create(request: HttpRequest, payload: CustomerIn, allow_duplicate: 
     `extra.duplicates`; send `?allow_duplicate=true` to create it anyway."""
     data = payload.dict(exclude_unset=True)
     data.setdefault("name", payload.name)
-    return 201, services.customer_create(
-        actor=request.auth, data=data, allow_duplicate=allow_duplicate
+    return Status(
+        201,
+        services.customer_create(actor=request.auth, data=data, allow_duplicate=allow_duplicate),
     )
 
 
@@ -415,8 +416,11 @@ def customer_assign(request: HttpRequest, payload: AssignIn):
 def customer_merge(request: HttpRequest, payload: MergeIn):
     survivor = selectors.customer_get(actor=request.auth, id=payload.survivor_id)
     merged = selectors.customer_get(actor=request.auth, id=payload.merged_id)
-    return 201, dedup.customer_merge(
-        actor=request.auth, survivor=survivor, merged=merged, choices=payload.choices
+    return Status(
+        201,
+        dedup.customer_merge(
+            actor=request.auth, survivor=survivor, merged=merged, choices=payload.choices
+        ),
     )
 
 
@@ -445,7 +449,7 @@ def customer_update(request: HttpRequest, customer_id: int, payload: CustomerPat
 def customer_delete(request: HttpRequest, customer_id: int):
     customer = selectors.customer_get(actor=request.auth, id=customer_id)
     services.customer_delete(actor=request.auth, customer=customer)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/customers/{customer_id}/convert", response=CustomerOut)
@@ -496,26 +500,32 @@ def timeline_list(
 @router.post("/customers/{customer_id}/timeline", response={201: TimelineOut})
 def timeline_log(request: HttpRequest, customer_id: int, payload: TimelineIn):
     customer = selectors.customer_get(actor=request.auth, id=customer_id)
-    return 201, timeline.timeline_log(
-        actor=request.auth,
-        customer=customer,
-        kind=payload.kind,
-        subject=payload.subject,
-        body=payload.body,
-        occurred_at=payload.occurred_at,
-        contact_id=payload.contact_id,
+    return Status(
+        201,
+        timeline.timeline_log(
+            actor=request.auth,
+            customer=customer,
+            kind=payload.kind,
+            subject=payload.subject,
+            body=payload.body,
+            occurred_at=payload.occurred_at,
+            contact_id=payload.contact_id,
+        ),
     )
 
 
 @router.post("/customers/{customer_id}/email", response={201: TimelineOut})
 def customer_email(request: HttpRequest, customer_id: int, payload: EmailIn):
     customer = selectors.customer_get(actor=request.auth, id=customer_id)
-    return 201, timeline.customer_email_send(
-        actor=request.auth,
-        customer=customer,
-        to=payload.to,
-        subject=payload.subject,
-        body=payload.body,
+    return Status(
+        201,
+        timeline.customer_email_send(
+            actor=request.auth,
+            customer=customer,
+            to=payload.to,
+            subject=payload.subject,
+            body=payload.body,
+        ),
     )
 
 
@@ -531,7 +541,9 @@ def contact_list(
 @router.post("/customers/{customer_id}/contacts", response={201: ContactOut})
 def contact_create(request: HttpRequest, customer_id: int, payload: ContactIn):
     customer = selectors.customer_get(actor=request.auth, id=customer_id)
-    return 201, services.contact_create(actor=request.auth, customer=customer, data=payload.dict())
+    return Status(
+        201, services.contact_create(actor=request.auth, customer=customer, data=payload.dict())
+    )
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
@@ -551,7 +563,7 @@ def contact_update(request: HttpRequest, contact_id: int, payload: ContactPatch)
 def contact_delete(request: HttpRequest, contact_id: int):
     contact = selectors.contact_get(actor=request.auth, id=contact_id)
     services.contact_delete(actor=request.auth, contact=contact)
-    return 204, None
+    return Status(204, None)
 
 
 # --- tasks ----------------------------------------------------------------------------------------
@@ -583,7 +595,7 @@ def task_create(request: HttpRequest, payload: TaskIn):
     customer_id = data.pop("customer_id", None)
     customer = selectors.customer_get(actor=request.auth, id=customer_id) if customer_id else None
     data.setdefault("due_at", payload.due_at)
-    return 201, schedule.task_create(actor=request.auth, data=data, customer=customer)
+    return Status(201, schedule.task_create(actor=request.auth, data=data, customer=customer))
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
@@ -607,7 +619,7 @@ def task_update(request: HttpRequest, task_id: int, payload: TaskPatch):
 @router.delete("/tasks/{task_id}", response={204: None})
 def task_delete(request: HttpRequest, task_id: int):
     schedule.task_delete(actor=request.auth, task=schedule.task_get(actor=request.auth, id=task_id))
-    return 204, None
+    return Status(204, None)
 
 
 # --- documents ------------------------------------------------------------------------------------
@@ -627,8 +639,11 @@ def document_upload(
     request: HttpRequest, customer_id: int, file: File[UploadedFile], description: Form[str] = ""
 ):
     customer = selectors.customer_get(actor=request.auth, id=customer_id)
-    return 201, documents.document_upload(
-        actor=request.auth, customer=customer, upload=file, description=description
+    return Status(
+        201,
+        documents.document_upload(
+            actor=request.auth, customer=customer, upload=file, description=description
+        ),
     )
 
 
@@ -642,7 +657,7 @@ def document_download(request: HttpRequest, document_id: int):
 def document_delete(request: HttpRequest, document_id: int):
     document = documents.document_get(actor=request.auth, id=document_id)
     documents.document_delete(actor=request.auth, document=document)
-    return 204, None
+    return Status(204, None)
 
 
 # --- tags, grades, segments -----------------------------------------------------------------------
@@ -653,7 +668,7 @@ def tag_list(request: HttpRequest, limit: int = 100, offset: int = 0):
 
 @router.post("/tags", response={201: TagOut})
 def tag_create(request: HttpRequest, payload: TagIn):
-    return 201, services.tag_get_or_create(actor=request.auth, name=payload.name)
+    return Status(201, services.tag_get_or_create(actor=request.auth, name=payload.name))
 
 
 @router.get("/grades", response=Page[GradeOut])
@@ -663,7 +678,9 @@ def grade_list(request: HttpRequest, limit: int = 50, offset: int = 0):
 
 @router.post("/grades", response={201: GradeOut})
 def grade_create(request: HttpRequest, payload: GradeIn):
-    return 201, grading.grade_create(actor=request.auth, data=payload.dict(exclude={"version"}))
+    return Status(
+        201, grading.grade_create(actor=request.auth, data=payload.dict(exclude={"version"}))
+    )
 
 
 @router.get("/grades/{grade_id}", response=GradeOut)
@@ -684,7 +701,7 @@ def grade_delete(request: HttpRequest, grade_id: int):
     grading.grade_delete(
         actor=request.auth, grade=selectors.grade_get(actor=request.auth, id=grade_id)
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/segments", response=Page[SegmentOut])
@@ -694,12 +711,15 @@ def segment_list(request: HttpRequest, limit: int = 50, offset: int = 0):
 
 @router.post("/segments", response={201: SegmentOut})
 def segment_create(request: HttpRequest, payload: SegmentIn):
-    return 201, segments.segment_create(
-        actor=request.auth,
-        name=payload.name,
-        filters=payload.filters,
-        description=payload.description,
-        is_shared=payload.is_shared,
+    return Status(
+        201,
+        segments.segment_create(
+            actor=request.auth,
+            name=payload.name,
+            filters=payload.filters,
+            description=payload.description,
+            is_shared=payload.is_shared,
+        ),
     )
 
 
@@ -721,7 +741,7 @@ def segment_delete(request: HttpRequest, segment_id: int):
     segments.segment_delete(
         actor=request.auth, segment=selectors.segment_get(actor=request.auth, id=segment_id)
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/segments/{segment_id}/customers", response=Page[CustomerOut])
@@ -757,8 +777,11 @@ class ImportCommitIn(Schema):
 def import_upload(request: HttpRequest, file: File[UploadedFile]):
     """Phase 1: upload a .csv, .xlsx or .vcf file and get the preview report (per-row errors
     with the file's row numbers, duplicates, columns or vCard data that will not be imported)."""
-    return 201, importing.import_preview(
-        actor=request.auth, filename=file.name or "upload", data=file.read()
+    return Status(
+        201,
+        importing.import_preview(
+            actor=request.auth, filename=file.name or "upload", data=file.read()
+        ),
     )
 
 
@@ -771,12 +794,15 @@ def import_get(request: HttpRequest, import_id: int):
 def import_commit(request: HttpRequest, import_id: int, payload: ImportCommitIn):
     """Phase 2: import in the background; follow `/api/v1/jobs/{progress_id}`."""
     job = importing.import_job_get(actor=request.auth, id=import_id)
-    return 202, importing.import_commit(
-        actor=request.auth,
-        job=job,
-        skip_invalid=payload.skip_invalid,
-        duplicate_default=payload.duplicate_default,
-        decisions=payload.decisions,
+    return Status(
+        202,
+        importing.import_commit(
+            actor=request.auth,
+            job=job,
+            skip_invalid=payload.skip_invalid,
+            duplicate_default=payload.duplicate_default,
+            decisions=payload.decisions,
+        ),
     )
 
 

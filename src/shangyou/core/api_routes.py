@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from . import selectors, services
 from .api import Page, paginate
@@ -63,7 +63,7 @@ def trash_restore(request: HttpRequest, trash_item_id: int):
 @router.delete("/trash/{trash_item_id}", response={204: None})
 def trash_purge(request: HttpRequest, trash_item_id: int):
     services.trash_purge(actor=request.auth, item_id=trash_item_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/history/{kind}/{object_id}", response=Page[AuditEntryOut])

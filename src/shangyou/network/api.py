@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -256,7 +256,7 @@ def friend_request(request: HttpRequest, payload: FriendRequestIn):
     friendship = services.friend_request(
         actor=request.auth, company_id=payload.company_id, message=payload.message
     )
-    return 201, friendship_out(friendship, request.auth)
+    return Status(201, friendship_out(friendship, request.auth))
 
 
 @router.post("/friends/{friendship_id}/answer", response=FriendshipOut)
@@ -272,7 +272,7 @@ def friend_answer(request: HttpRequest, friendship_id: int, payload: AnswerIn):
 def friend_remove(request: HttpRequest, friendship_id: int):
     friendship = selectors.friendship_get(actor=request.auth, id=friendship_id)
     services.friend_remove(actor=request.auth, friendship=friendship)
-    return 204, None
+    return Status(204, None)
 
 
 def _visit_out(visit, company) -> dict:
@@ -308,7 +308,7 @@ def visited_list(request: HttpRequest, limit: int = 50, offset: int = 0):
 def visitor_to_lead(request: HttpRequest, visit_id: int):
     visit = selectors.visit_get(actor=request.auth, id=visit_id)
     customer = services.visitor_to_lead(actor=request.auth, visit=visit)
-    return 201, {"customer_id": customer.pk, "name": customer.name, "stage": customer.stage}
+    return Status(201, {"customer_id": customer.pk, "name": customer.name, "stage": customer.stage})
 
 
 @router.get("/conversations", response=Page[ConversationOut])
@@ -339,7 +339,7 @@ def conversation_start(request: HttpRequest, payload: ConversationIn):
         body=payload.body,
         quoted=quoted,
     )
-    return 201, conversation_out(conversation, request.auth)
+    return Status(201, conversation_out(conversation, request.auth))
 
 
 @router.get("/conversations/{conversation_id}/messages", response=Page[MessageOut])
@@ -361,8 +361,11 @@ def message_send(
     attachment: File[UploadedFile] | None = None,
 ):
     conversation = selectors.conversation_get(actor=request.auth, id=conversation_id)
-    return 201, services.message_send(
-        actor=request.auth, conversation=conversation, body=body, attachment=attachment
+    return Status(
+        201,
+        services.message_send(
+            actor=request.auth, conversation=conversation, body=body, attachment=attachment
+        ),
     )
 
 
@@ -380,4 +383,4 @@ def report(request: HttpRequest, payload: ReportIn):
         reason=payload.reason,
         message_id=payload.message_id,
     )
-    return 201, {"id": item.pk}
+    return Status(201, {"id": item.pk})
