@@ -12,7 +12,7 @@ from tests.contacts.factories import CustomerFactory
 from tests.test_isolation import PARAM_FACTORIES, CompanyA, minimal_value, openapi_schema
 
 REPO = Path(__file__).resolve().parents[2]
-ENVELOPE = {"items", "count", "next", "previous"}
+ENVELOPE = {"items", "count", "count_is_exact", "next", "previous"}
 
 
 def list_operations() -> list[tuple[str, dict]]:

@@ -7,6 +7,7 @@ spelled in pinyin — so 上海恒通五金有限公司, 上海恒通五金 and 
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Q
@@ -26,8 +27,13 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def dedup_name(name: str) -> str:
-    stripped = strip_company_suffix(name or "")
-    return _NON_WORD.sub("", "".join(lazy_pinyin(stripped)).lower())[:200]
+    return _spelled(strip_company_suffix(name or ""))
+
+
+@lru_cache(maxsize=65536)
+def _spelled(text: str) -> str:
+    """Hanzi as pinyin, everything else kept (客户7 → kehu7); cached: names repeat."""
+    return _NON_WORD.sub("", "".join(lazy_pinyin(text)).lower())[:200]
 
 
 def dedup_keys(*, name: str, phone: str, email: str) -> tuple[str, str, str]:

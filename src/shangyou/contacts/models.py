@@ -171,7 +171,12 @@ class Customer(SearchableModel, TenantModel):
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [
-            models.Index(fields=["company", "-updated_at", "-id"], name="customer_recent"),
+            # Partial: the live rows only, so page ids come from an index-only scan.
+            models.Index(
+                fields=["company", "-updated_at", "-id"],
+                name="customer_recent",
+                condition=models.Q(deleted_at__isnull=True),
+            ),
             models.Index(fields=["company", "owner", "-updated_at"], name="customer_owner"),
             models.Index(fields=["company", "team", "-updated_at"], name="customer_team"),
             models.Index(fields=["company", "name"], name="customer_name"),

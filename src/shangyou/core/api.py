@@ -66,6 +66,7 @@ class ErrorOut(Schema):
 class Page(Schema, Generic[T]):
     items: list[T]
     count: int
+    count_is_exact: bool = True
     next: str | None = None
     previous: str | None = None
 
@@ -116,13 +117,24 @@ def authentication_error(request, exc):
 
 
 def paginate(request: HttpRequest, queryset, *, limit: int = 50, offset: int = 0, count=None):
-    """Slice a queryset into the shared list envelope. `count` may be passed when known."""
+    """Slice a queryset into the shared list envelope. The count stops at 10,000 rows past the
+    page (`count_is_exact` is then false): no request counts a million rows."""
+    from .pagination import DEFAULT_CAP, bounded_count, page_rows
+
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
-    items = list(queryset[offset : offset + limit + 1])
+    if hasattr(queryset, "values_list"):
+        items = page_rows(queryset, offset, limit + 1)
+    else:
+        items = list(queryset[offset : offset + limit + 1])
     has_next = len(items) > limit
     items = items[:limit]
-    total = count if count is not None else queryset.count()
+    exact = True
+    if count is None:
+        if hasattr(queryset, "values_list"):
+            count, exact = bounded_count(queryset, cap=max(DEFAULT_CAP, offset + limit))
+        else:
+            count = len(queryset)
 
     def link(new_offset: int) -> str:
         query = request.GET.copy()
@@ -132,7 +144,8 @@ def paginate(request: HttpRequest, queryset, *, limit: int = 50, offset: int = 0
 
     return {
         "items": items,
-        "count": total,
+        "count": count,
+        "count_is_exact": exact,
         "next": link(offset + limit) if has_next else None,
         "previous": link(max(0, offset - limit)) if offset else None,
     }
