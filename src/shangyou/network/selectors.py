@@ -178,3 +178,91 @@ def unread_count(*, actor: Actor) -> int:
     return (
         Conversation.objects.filter(last_message_at__isnull=False).filter(mine_a | mine_b).count()
     )
+
+
+# --- for the web pages ----------------------------------------------------------------------------
+def directory_regions() -> dict[str, list[str]]:
+    """Provinces of the public profiles, each with its cities — for the directory's filters."""
+    rows = (
+        CompanyProfile.objects.filter(is_public=True, company__is_active=True)
+        .exclude(province="")
+        .values_list("province", "city")
+        .distinct()
+        .order_by("province", "city")
+    )
+    regions: dict[str, list[str]] = {}
+    for province, city in rows:
+        cities = regions.setdefault(province, [])
+        if city and city not in cities:
+            cities.append(city)
+    return regions
+
+
+def crm_records_for(*, actor: Actor, company_ids) -> dict:
+    """Our CRM's records (customers/suppliers) that stand for these platform companies, by
+    company id — only those the actor may see under their record rules."""
+    from shangyou.contacts.models import Customer
+    from shangyou.core.selectors import scope_records
+
+    ids = {i for i in company_ids if i}
+    if not ids:
+        return {}
+    records = scope_records(
+        Customer.objects.filter(platform_company_id__in=ids), actor=actor
+    ).order_by("id")
+    result: dict = {}
+    for record in records:
+        result.setdefault(record.platform_company_id, record)
+    return result
+
+
+def blocked_by_us(*, actor: Actor, company_id: int) -> bool:
+    return Block.objects.filter(blocker_id=actor.company_id, blocked_id=company_id).exists()
+
+
+def conversation_with(*, actor: Actor, company_id: int) -> Conversation | None:
+    """The latest conversation between us and that company, if any."""
+    return (
+        conversation_list(actor=actor)
+        .filter(Q(company_a_id=company_id) | Q(company_b_id=company_id))
+        .first()
+    )
+
+
+def conversation_inbox(*, actor: Actor) -> QuerySet[Conversation]:
+    """Our conversations, newest first, each with its last message's text as `last_body`."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import Message
+
+    last = Message.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-id")
+    return conversation_list(actor=actor).annotate(last_body=Subquery(last.values("body")[:1]))
+
+
+def message_list(*, actor: Actor, conversation: Conversation, after: int = 0, limit: int = 200):
+    """The conversation's messages after id `after`, oldest first (at most the last `limit`)."""
+    if actor.company_id not in (conversation.company_a_id, conversation.company_b_id):
+        raise NotFound()
+    newest = (
+        conversation.messages.filter(id__gt=after)
+        .select_related("sender_user")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return list(reversed(newest))
+
+
+def message_get(*, actor: Actor, id: int):
+    """A message of one of our conversations (to download its attachment)."""
+    from .models import Message
+
+    message = (
+        Message.objects.filter(pk=id)
+        .filter(
+            Q(conversation__company_a_id=actor.company_id)
+            | Q(conversation__company_b_id=actor.company_id)
+        )
+        .first()
+    )
+    if message is None:
+        raise NotFound()
+    return message

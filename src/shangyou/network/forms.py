@@ -1,0 +1,90 @@
+"""Forms of the platform pages: they parse input only; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shangyou.accounts.models import Company
+
+from .models import CompanyProfile
+from .services import PROFILE_FIELDS
+
+
+class ProfileForm(forms.ModelForm):
+    """Our public profile and verification settings (M3). Saved by `services.profile_update`."""
+
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPG, GIF, WebP or SVG, under 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    class Meta:
+        model = CompanyProfile
+        fields = PROFILE_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "main_products": forms.Textarea(attrs={"rows": 2}),
+            "contact_visibility": forms.RadioSelect,
+            "message_audience": forms.RadioSelect,
+        }
+        help_texts = {
+            "is_public": _("Other members find you in the directory and may open your profile."),
+            "main_products": _("Keywords buyers search for, e.g. “CNC lathes, bearings”."),
+            "industries": _("Separate several with commas."),
+            "friend_approval": _("Otherwise every request is accepted at once."),
+        }
+
+    # The sections of the edit page, in order (the template shows them as cards).
+    SECTIONS = (
+        (_("Company"), ("tagline", "description", "main_products", "industries", "year_founded")),
+        (_("Region"), ("country", "province", "city", "address", "website")),
+        (_("Contact details"), ("contact_name", "phone", "email")),
+        (
+            _("Visibility"),
+            ("is_public", "contact_visibility", "friend_approval", "message_audience"),
+        ),
+    )
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def profile_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in PROFILE_FIELDS}
+
+
+class FriendRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Hello, we would like to connect.")}),
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Write a message…")}),
+    )
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+
+
+class ConversationForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+MEMBER_TYPES = Company.MemberType.choices
