@@ -151,6 +151,18 @@ def _grade_id(a: CompanyA):
     return _tenant_row(a, Grade, code="VIP", name="VIP")
 
 
+def _tag_id(a: CompanyA):
+    from shangyou.contacts.models import Tag
+
+    return _tenant_row(a, Tag, name="重点")
+
+
+def _custom_field_id(a: CompanyA):
+    from shangyou.contacts.models import CustomField
+
+    return _tenant_row(a, CustomField, key="volume", label="年采购量")
+
+
 def _segment_id(a: CompanyA):
     return _tenant_row(a, Segment, name="大客户", filters={"stage": "customer"})
 
@@ -249,6 +261,8 @@ PARAM_FACTORIES: dict[str, Callable[[CompanyA], object]] = {
     "document_id": _document_id,
     "grade_id": _grade_id,
     "segment_id": _segment_id,
+    "tag_id": _tag_id,
+    "custom_field_id": _custom_field_id,
     "merge_id": _merge_id,
     "import_id": _import_id,
     "company_id": _company_id,

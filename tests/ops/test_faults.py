@@ -245,3 +245,59 @@ def test_search_reindex_twice_gives_the_same_result(tenant):
     assert all(text for _, text, _, _ in state)
     assert AuditEntry.objects.count() == audit_before
     assert TaskProgress.objects.get(pk=progress_id_for(first.id)).status == "done"
+
+
+IMPORT_ROWS = 6000
+IMPORT_SETUP = """
+import json
+from django.db import transaction
+from shangyou.accounts.models import Membership
+from shangyou.accounts.selectors import actor_from_membership
+from shangyou.contacts import importing
+membership = Membership.objects.select_related("user", "company").get(company__slug="fault")
+actor = actor_from_membership(membership)
+rows = "".join(
+    f"导入客户{{i}},+86 136 {{i:04d}} 1111,联系人{{i}},标签{{i % 7}}\\n" for i in range({rows})
+)
+job = importing.import_preview(
+    actor=actor, filename="big.csv", data=("客户名称,电话,联系人,标签\\n" + rows).encode()
+)
+with transaction.atomic():
+    importing.import_commit(actor=actor, job=job)  # queued for the worker on commit
+print("JSON=" + json.dumps(job.pk))
+"""
+
+
+def test_worker_killed_mid_import_resumes_without_loss_or_duplicates(scratch, ops_dir, processes):
+    """The import runs in one transaction: a SIGKILLed worker leaves nothing behind, the next
+    worker re-runs the task from the start, and every row is imported exactly once."""
+    db = scratch("sy_fault", suite_vendor())
+    data = ops_dir / "data"
+    data.mkdir()
+    env = app_env(db, data)
+    cli(env, "company", "create", "--name", "导入公司", "--slug", "fault",
+        "--owner-email", "owner@fault.test", "--password", PASSWORD)  # fmt: skip
+    job_id = shell_json(env, IMPORT_SETUP.format(rows=IMPORT_ROWS))
+
+    def job():
+        return db.query("SELECT status FROM contacts_importjob WHERE id = %s", (job_id,))[0][0]
+
+    def customers():
+        return db.query("SELECT count(*) FROM contacts_customer")[0][0]
+
+    first = processes.start("worker1", env, "worker", "--no-scheduler")
+    wait_until(lambda: job() == "running", timeout=60, what="the import to start")
+    time.sleep(1.0)  # well inside its single transaction
+    assert job() == "running"
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    assert customers() == 0  # nothing half-written
+    processes.start("worker2", env, "worker", "--no-scheduler")
+    try:
+        wait_until(lambda: job() == "done", timeout=180, what="the re-run")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{processes.logs()}") from None
+    assert customers() == IMPORT_ROWS
+    assert db.query("SELECT count(DISTINCT name) FROM contacts_customer")[0][0] == IMPORT_ROWS
+    assert db.query("SELECT count(*) FROM contacts_contact")[0][0] == IMPORT_ROWS
+    assert db.query("SELECT count(*) FROM contacts_tag")[0][0] == 7

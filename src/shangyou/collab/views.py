@@ -15,9 +15,7 @@ def notification_index(request):
     unread_only = request.GET.get("unread") == "1"
     items = services.notification_list(actor=request.actor, unread_only=unread_only)
     page = Paginator(items, 30).get_page(request.GET.get("page"))
-    return render(
-        request, "collab/notifications.html", {"page": page, "unread_only": unread_only}
-    )
+    return render(request, "collab/notifications.html", {"page": page, "unread_only": unread_only})
 
 
 @actor_required

@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/", include("shangyou.accounts.urls")),
     path("customers/", include("shangyou.contacts.urls")),
     path("calendar/", include("shangyou.contacts.schedule_urls")),
+    path("notifications/", include("shangyou.collab.urls")),
+    path("network/", include("shangyou.network.urls")),
     path("", include("shangyou.core.urls")),
 ]

@@ -75,3 +75,11 @@ def custom_field_create(*, actor: Actor, data: dict[str, Any]) -> CustomField:
         actor=actor,
         instance=CustomField(**{k: v for k, v in data.items() if k in FIELD_DEF_FIELDS}),
     )
+
+
+def custom_field_delete(*, actor: Actor, field: CustomField) -> None:
+    """Stop offering a custom field; values already stored on customers are kept."""
+    from shangyou.core.services import require_admin
+
+    require_admin(actor)
+    soft_delete(actor=actor, instance=field)

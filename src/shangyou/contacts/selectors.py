@@ -186,3 +186,103 @@ def merge_get(*, actor: Actor, id: int) -> CustomerMerge:
     if merge is None:
         raise NotFound()
     return merge
+
+
+# --- reads for the pages ------------------------------------------------------------------------
+def customer_table(
+    *, actor: Actor, filters: dict[str, Any] | None = None, sort: str = "-updated"
+) -> QuerySet[Customer]:
+    """`customer_list` with what a list row shows (owner, grade, tags) loaded in bulk."""
+    from django.db.models import Prefetch
+
+    return customer_list(actor=actor, filters=filters, sort=sort).prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    )
+
+
+def customer_kanban(
+    *, actor: Actor, filters: dict[str, Any] | None = None, per_column: int = 50
+) -> list[dict[str, Any]]:
+    """One column per stage: its customers (newest first, at most `per_column`) and count."""
+    from django.db.models import Count
+
+    filters = {k: v for k, v in (filters or {}).items() if k != "stage"}
+    base = customer_list(actor=actor, filters=filters)
+    counts = dict(
+        base.order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("stage", "n")
+    )
+    columns = []
+    for value, label in Customer.Stage.choices:
+        cards = list(base.filter(stage=value)[:per_column])
+        columns.append(
+            {"stage": value, "label": label, "count": counts.get(value, 0), "customers": cards}
+        )
+    return columns
+
+
+def customer_key_figures(*, actor: Actor, customer: Customer) -> dict[str, Any]:
+    """The figures of the customer page's header: open/overdue tasks, documents, contacts."""
+    from django.db.models import Count
+
+    from .models import Document, Task
+
+    now = timezone.now()
+    tasks = Task.objects.filter(
+        company_id=actor.company_id, customer_id=customer.pk, done_at__isnull=True
+    ).aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    return {
+        "open_tasks": tasks["open"],
+        "overdue_tasks": tasks["overdue"],
+        "documents": Document.objects.filter(
+            company_id=actor.company_id, customer_id=customer.pk
+        ).count(),
+        "contacts": Contact.objects.filter(
+            company_id=actor.company_id, customer_id=customer.pk
+        ).count(),
+    }
+
+
+def tag_get(*, actor: Actor, id: int) -> Tag:
+    tag = tag_list(actor=actor).filter(pk=id).first()
+    if tag is None:
+        raise NotFound()
+    return tag
+
+
+def tag_usage(*, actor: Actor) -> QuerySet[Tag]:
+    """Tags with how many (visible to everyone in the company) customers carry each."""
+    from django.db.models import Count
+
+    return tag_list(actor=actor).annotate(
+        customer_count=Count("customers", filter=Q(customers__deleted_at__isnull=True))
+    )
+
+
+def custom_field_get(*, actor: Actor, id: int) -> CustomField:
+    field = custom_field_list(actor=actor).filter(pk=id).first()
+    if field is None:
+        raise NotFound()
+    return field
+
+
+def segment_list_for_page(*, actor: Actor) -> QuerySet[Segment]:
+    return segment_list(actor=actor).select_related("owner").order_by("name", "id")
+
+
+def merge_recent_for(*, actor: Actor, merge_id: int) -> CustomerMerge:
+    merge = (
+        CustomerMerge.objects.filter(company_id=actor.company_id, pk=merge_id)
+        .select_related("merged")
+        .first()
+    )
+    if merge is None:
+        raise NotFound()
+    return merge
+
+
+def customers_by_ids(*, actor: Actor, ids: list[int]) -> QuerySet[Customer]:
+    """The chosen rows of a list, as far as the actor may see them."""
+    return customer_list(actor=actor).filter(pk__in=ids)

@@ -377,6 +377,33 @@ def customers_add_tag(*, actor: Actor, customer_ids: list[int], tag_id: int) -> 
     return len(customers)
 
 
+def tag_delete(*, actor: Actor, tag: Tag) -> None:
+    """Remove a tag (to the trash); customers keep everything else."""
+    from shangyou.core.services import require_admin
+
+    require_admin(actor)
+    soft_delete(actor=actor, instance=tag)
+
+
+@transaction.atomic
+def customers_set_grade(*, actor: Actor, customer_ids: list[int], grade_id: int | None) -> int:
+    """Bulk grade by hand (kept when grades are recomputed); `None` clears the grade."""
+    from .selectors import customer_list
+
+    require_write(actor)
+    grade = _grade(actor=actor, grade_id=grade_id)
+    count = 0
+    for customer in customer_list(actor=actor).filter(pk__in=customer_ids):
+        model_update(
+            actor=actor,
+            instance=customer,
+            data={"grade": grade, "grade_locked": grade is not None},
+            expected_version=customer.version,
+        )
+        count += 1
+    return count
+
+
 # --- contacts ----------------------------------------------------------------------
 @transaction.atomic
 def contact_create(*, actor: Actor, customer: Customer, data: dict[str, Any]) -> Contact:

@@ -276,3 +276,84 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
+
+/*
+ * Conversations (network/conversation.html):
+ *
+ *   <form data-reset-on-success>        an HTMX form emptied after a successful request (not
+ *                                       when the server answered with an error message).
+ *   <div data-dedupe-children>          children with an id already present are dropped (a poll
+ *                                       and a send may both bring the same new message).
+ *   <div data-scroll-bottom>            kept scrolled to its end when content is added.
+ */
+(function () {
+  "use strict";
+
+  function tidy() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-dedupe-children]"), function (list) {
+      var seen = {};
+      Array.prototype.slice.call(list.children).forEach(function (child) {
+        if (!child.id) return;
+        if (seen[child.id]) child.remove();
+        else seen[child.id] = true;
+      });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-scroll-bottom]"), function (box) {
+      var count = box.querySelectorAll("[id]").length;
+      if (box.dataset.syCount !== String(count)) {
+        box.dataset.syCount = String(count);
+        box.scrollTop = box.scrollHeight;
+      }
+    });
+  }
+
+  function start() {
+    tidy();
+    document.body.addEventListener("htmx:afterSettle", tidy);
+    document.body.addEventListener("htmx:oobAfterSwap", tidy);
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var form = event.detail && event.detail.elt;
+      if (!form || !form.matches || !form.matches("form[data-reset-on-success]")) return;
+      var xhr = event.detail.xhr;
+      if (event.detail.successful && !(xhr && xhr.getResponseHeader("HX-Retarget"))) form.reset();
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
+/*
+ * Customer pages (contacts/*.html):
+ *
+ *   <input type="checkbox" data-check-all="ids">   ticks or clears every checkbox named "ids" in
+ *                                                   its form (bulk actions on the list).
+ *   <a data-bs-toggle="tab" href="#tab-x">         the tab named by the address's #fragment is
+ *                                                   opened on load (links back to a tab).
+ */
+(function () {
+  "use strict";
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input[type=checkbox][data-check-all]")) return;
+    var scope = box.form || document;
+    var name = box.getAttribute("data-check-all");
+    Array.prototype.forEach.call(scope.querySelectorAll('input[type=checkbox][name="' + name + '"]'), function (other) {
+      other.checked = box.checked;
+    });
+  });
+
+  function openTabFromHash() {
+    var hash = window.location.hash;
+    if (!hash || hash.length < 2 || !/^#[\w-]+$/.test(hash)) return;
+    var link = document.querySelector('[data-bs-toggle="tab"][href="' + hash + '"]');
+    if (!link) return;
+    if (window.bootstrap && window.bootstrap.Tab) window.bootstrap.Tab.getOrCreateInstance(link).show();
+    else link.click();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openTabFromHash);
+  else openTabFromHash();
+  window.addEventListener("hashchange", openTabFromHash);
+})();
