@@ -23,6 +23,7 @@ from shangyou.accounts.views import _apply_form_error
 from shangyou.collab import services as collab
 from shangyou.core.decorators import actor_required
 from shangyou.core.errors import ApplicationError, NotFound, ValidationFailed
+from shangyou.core.pagination import BoundedPaginator
 from shangyou.core.selectors import history_for
 
 from . import dedup, documents, exporting, grading, schedule, segments, selectors, services
@@ -111,7 +112,9 @@ def customer_list(request):
     form, filters, segment = _filters(request)
     sort = _sort(request)
     customers = selectors.customer_table(actor=request.actor, filters=filters, sort=sort)
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(customers, PAGE_SIZE, page_hint=request.GET.get("page")).get_page(
+        request.GET.get("page")
+    )
     context = {
         "page": page,
         "form": form,

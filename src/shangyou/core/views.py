@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .decorators import actor_required
+from .pagination import BoundedPaginator
 
 
 @login_required
@@ -44,7 +45,7 @@ def trash_purge(request, trash_item_id: int):
 
 @actor_required
 def audit_log(request):
-    page = Paginator(selectors.audit_list(actor=request.actor), 50).get_page(
+    page = BoundedPaginator(selectors.audit_list(actor=request.actor), 50).get_page(
         request.GET.get("page")
     )
     return render(request, "core/audit_log.html", {"page": page})

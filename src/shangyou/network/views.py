@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shangyou.accounts.views import _apply_form_error
 from shangyou.core.decorators import actor_required
 from shangyou.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from shangyou.core.pagination import BoundedPaginator
 
 from . import selectors, services
 from .forms import (
@@ -89,7 +90,9 @@ def directory(request):
     profiles = selectors.directory_search(
         actor=request.actor, verified=True if verified else None, **filters
     )
-    page = Paginator(profiles, PAGE_SIZE).get_page(params.get("page"))
+    page = BoundedPaginator(profiles, PAGE_SIZE, page_hint=params.get("page")).get_page(
+        params.get("page")
+    )
     context = {"page": page, "filters": filters, "verified": verified}
     if request.htmx and request.htmx.target == "directory-results":
         return render(request, "network/partials/_directory_results.html", context)
