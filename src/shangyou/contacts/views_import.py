@@ -82,12 +82,24 @@ def _column_label(key: str) -> str:
         return key
 
 
+_CHOICE_LABELS = {
+    "kind": dict(Customer.Kind.choices),
+    "stage": dict(Customer.Stage.choices),
+    "source": dict(Customer.Source.choices),
+}
+
+
+def _labelled(row: dict) -> dict:
+    """Stored choice values (lead, company …) shown as their labels in the user's language."""
+    return {k: _CHOICE_LABELS.get(k, {}).get(v, v) for k, v in row.items()}
+
+
 @actor_required
 def import_detail(request, import_id: int):
     job = importing.import_job_get(actor=request.actor, id=import_id)
     if job.status == ImportJob.Status.PREVIEWED:
         report = job.report or {}
-        sample = report.get("sample", [])
+        sample = [_labelled(row) for row in report.get("sample", [])]
         keys: list[str] = []
         for row in sample:
             keys += [k for k in row if k not in keys and k != "row"]
