@@ -186,6 +186,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:  # whitenoise warns about a missing STATIC_ROOT before collectstatic ran
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 UPLOAD_MAX_BYTES = int(env("SHANGYOU_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
