@@ -301,3 +301,55 @@ def test_worker_killed_mid_import_resumes_without_loss_or_duplicates(scratch, op
     assert db.query("SELECT count(DISTINCT name) FROM contacts_customer")[0][0] == IMPORT_ROWS
     assert db.query("SELECT count(*) FROM contacts_contact")[0][0] == IMPORT_ROWS
     assert db.query("SELECT count(*) FROM contacts_tag")[0][0] == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_cut_off_midway_leaves_no_half_written_record(live_server, tenant, settings):
+    """A client that disconnects in the middle of a document upload leaves neither a row nor a
+    file behind; the next, complete upload works."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from shangyou.accounts.services import token_create
+    from shangyou.contacts.models import Document
+    from shangyou.contacts.services import customer_create
+
+    customer = customer_create(actor=tenant.actor(), data={"name": "上传客户"})
+    _token, key = token_create(user=tenant.user(), company=tenant.company)
+    host = urlsplit(live_server.url)
+    boundary = "----shangyou-test"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    payload = b"%PDF-1.4\n" + b"x" * (2 * 1024 * 1024)
+    body = head + payload + tail
+
+    def request(send: bytes, length: int) -> bytes:
+        with socket.create_connection((host.hostname, host.port), timeout=10) as conn:
+            conn.sendall(
+                (
+                    f"POST /api/v1/customers/{customer.pk}/documents HTTP/1.1\r\n"
+                    f"Host: {host.hostname}\r\nAuthorization: Bearer {key}\r\n"
+                    f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                    f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+                ).encode()
+                + send
+            )
+            if len(send) < length:
+                conn.shutdown(socket.SHUT_WR)  # the client goes away half-way
+            chunks = []
+            while chunk := conn.recv(65536):
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+    request(body[: len(body) // 2], len(body))
+    time.sleep(0.5)
+    assert Document.objects.count() == 0
+    stored = settings.MEDIA_ROOT / "documents"
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
+    answer = request(body, len(body))
+    assert answer.split(b"\r\n", 1)[0].endswith(b"201 Created"), answer[:300]
+    document = Document.objects.get()
+    assert document.size == len(payload) and document.file.read() == payload
