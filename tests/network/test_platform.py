@@ -180,3 +180,18 @@ def test_registered_companies_get_a_profile(db):
         name="杭州新秀电子", owner_email="boss@xinxiu.cn", owner_password="Str0ng-pass-1"
     )
     assert selectors.directory_search(actor=None, q="xinxiu").get().company == company
+
+
+def test_platform_operator_verifies_a_company(supplier, buyer):
+    from django.core.management import call_command
+
+    call_command("company", "verify", "--slug", supplier.company.slug)
+    supplier.company.refresh_from_db()
+    assert supplier.company.is_verified
+    data = buyer.api().get("/api/v1/directory?verified=true").json()
+    assert [p["name"] for p in data["items"]] == ["华东精密机械有限公司"]
+    with pytest.raises(PermissionDenied):
+        services.company_verify(staff_user=buyer.user(), company=buyer.company)
+    call_command("company", "verify", "--slug", supplier.company.slug, "--revoke")
+    supplier.company.refresh_from_db()
+    assert not supplier.company.is_verified

@@ -77,11 +77,21 @@ def profile_update(
 
 
 def company_verify(*, staff_user, company: Company, verified: bool = True) -> Company:
-    """The verified badge is given by platform staff, not by the company itself."""
-    if not staff_user.is_staff:
+    """The verified badge is given by platform staff, not by the company itself.
+    `staff_user=None` is the server's operator (the `shangyou company verify` command)."""
+    if staff_user is not None and not staff_user.is_staff:
         raise PermissionDenied(_("Only platform staff can verify a company."))
-    company.is_verified = verified
-    company.save(update_fields=["is_verified", "updated_at"])
+    if company.is_verified != verified:
+        company.is_verified = verified
+        company.save(update_fields=["is_verified", "updated_at"])
+        audit_log(
+            actor=None,
+            instance=company,
+            action=AuditEntry.Action.UPDATE,
+            company=company,
+            changes={"is_verified": [not verified, verified]},
+            note=_("Verified by the platform") if verified else _("Verification withdrawn"),
+        )
     return company
 
 

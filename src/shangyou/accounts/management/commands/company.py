@@ -20,7 +20,21 @@ class Command(BaseCommand):
             "--member-type", choices=Company.MemberType.values, default=Company.MemberType.BOTH
         )
 
+        verify = sub.add_parser("verify", help="Give (or withdraw) the platform's verified badge.")
+        verify.add_argument("--slug", required=True)
+        verify.add_argument("--revoke", action="store_true")
+
     def handle(self, *args, **options):
+        if options["action"] == "verify":
+            from shangyou.network.services import company_verify
+
+            company = Company.objects.filter(slug=options["slug"]).first()
+            if company is None:
+                raise CommandError(f"no company with slug {options['slug']}")
+            company_verify(staff_user=None, company=company, verified=not options["revoke"])
+            state = "verified" if company.is_verified else "not verified"
+            self.stdout.write(f"{company.slug} is {state}")
+            return
         try:
             company = services.company_create(
                 name=options["name"],
