@@ -93,3 +93,22 @@ def test_merge_through_the_api_and_undo(tenant):
     undo = api.post(f"/api/v1/merges/{response.json()['id']}/undo")
     assert undo.status_code == 200 and undo.json()["id"] == b["id"]
     assert api.get(f"/api/v1/customers/{a['id']}").json()["email"] == ""
+
+
+def test_two_people_with_the_same_name_are_not_blocked(tenant):
+    actor = tenant.actor()
+    services.customer_create(
+        actor=actor, data={"name": "张伟", "kind": "person", "phone": "13800138000"}
+    )
+    other = services.customer_create(
+        actor=actor, data={"name": "张伟", "kind": "person", "phone": "13911112222"}
+    )
+    assert other.pk  # shown as a possible duplicate, not refused
+    assert [c.reasons for c in dedup.duplicate_candidates(actor=actor, name="张伟")] == [
+        ["same name"],
+        ["same name"],
+    ]
+    with pytest.raises(services.DuplicateFound):  # the same phone is the same person
+        services.customer_create(
+            actor=actor, data={"name": "张伟", "kind": "person", "phone": "+86 139 1111 2222"}
+        )

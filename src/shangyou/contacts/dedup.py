@@ -43,7 +43,15 @@ def dedup_keys(*, name: str, phone: str, email: str) -> tuple[str, str, str]:
 @dataclass
 class Candidate:
     customer: Customer
-    reasons: list[str]
+    reasons: list[str]  # for people, translated
+    matched: frozenset[str] = frozenset()  # "name", "phone", "email"
+
+    def blocks(self, kind: str) -> bool:
+        """Whether saving should stop for it: the same phone or email; or, between companies,
+        the same name. Two people called 张伟 are not the same person by name alone."""
+        if self.matched & {"phone", "email"}:
+            return True
+        return "name" in self.matched and kind == self.customer.kind == Customer.Kind.COMPANY
 
 
 def duplicate_candidates(
@@ -71,14 +79,17 @@ def duplicate_candidates(
         found = found.exclude(pk=exclude_id)
     result = []
     for customer in found[:limit]:
-        reasons = []
+        reasons, matched = [], set()
         if key_name and customer.dedup_name == key_name:
             reasons.append(_("same name"))
+            matched.add("name")
         if key_phone and customer.dedup_phone == key_phone:
             reasons.append(_("same phone"))
+            matched.add("phone")
         if key_email and customer.dedup_email == key_email:
             reasons.append(_("same email"))
-        result.append(Candidate(customer=customer, reasons=reasons))
+            matched.add("email")
+        result.append(Candidate(customer=customer, reasons=reasons, matched=frozenset(matched)))
     return result
 
 

@@ -194,7 +194,8 @@ def customer_create(
             phone=fields.get("phone", ""),
             email=fields.get("email", ""),
         )
-        if candidates:
+        kind = fields.get("kind", Customer.Kind.COMPANY)
+        if any(c.blocks(kind) for c in candidates):
             raise DuplicateFound(candidates)
     customer = model_create(actor=actor, instance=Customer(**fields))
     if data.get("tag_ids") is not None:
