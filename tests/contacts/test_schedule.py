@@ -139,3 +139,17 @@ def test_document_upload_limits_and_timeline(tenant, customer, settings):
     assert Document.objects.count() == 1
     with pytest.raises(NotFound):
         documents.document_get(actor=tenant.actor("sales_b"), id=doc.pk)
+
+
+def test_followups_are_capped_per_owner_longest_forgotten_first(tenant):
+    actor = tenant.actor("sales")
+    now = timezone.now()
+    for i in range(5):
+        c = services.customer_create(
+            actor=actor, data={"name": f"老客户{i}", "stage": "customer"}, allow_duplicate=True
+        )
+        Customer.objects.filter(pk=c.pk).update(last_contacted_at=now - timedelta(days=40 + i))
+    assert schedule.followups_create(days=30, per_owner=2) == 2
+    titles = sorted(Task.objects.values_list("customer__name", flat=True))
+    assert titles == ["老客户3", "老客户4"]
+    assert schedule.followups_create(days=30, per_owner=2) == 2  # the next ones, next run

@@ -238,6 +238,8 @@ if TASKS_BACKEND_NAME == "rq":
 TRASH_RETENTION_DAYS = int(env("SHANGYOU_TRASH_RETENTION_DAYS", "30"))
 # A follow-up task is created for customers their owner has not contacted for this many days.
 FOLLOWUP_AFTER_DAYS = int(env("SHANGYOU_FOLLOWUP_AFTER_DAYS", "30"))
+# …at most this many new follow-ups per salesperson and day (the longest-forgotten first).
+FOLLOWUP_MAX_PER_OWNER = int(env("SHANGYOU_FOLLOWUP_MAX_PER_OWNER", "20"))
 # Imports: the largest file accepted.
 IMPORT_MAX_ROWS = int(env("SHANGYOU_IMPORT_MAX_ROWS", "1000000"))
 IMPORT_MAX_BYTES = int(env("SHANGYOU_IMPORT_MAX_MB", "300")) * 1024 * 1024

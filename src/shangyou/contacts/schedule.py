@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,10 +164,15 @@ def reminders_send(*, now: datetime | None = None, limit: int = 500) -> int:
     return sent
 
 
-def followups_create(*, now: datetime | None = None, days: int | None = None) -> int:
-    """A follow-up task for the owner of every customer not contacted for `days` (忘单)."""
+def followups_create(
+    *, now: datetime | None = None, days: int | None = None, per_owner: int | None = None
+) -> int:
+    """A follow-up task for the owner of each customer not contacted for `days` (忘单) — at
+    most `per_owner` new ones per owner and run, the longest-forgotten first, so a large
+    imported book does not bury anyone under (and email) thousands of tasks at once."""
     now = now or timezone.now()
     days = days or settings.FOLLOWUP_AFTER_DAYS
+    per_owner = per_owner or settings.FOLLOWUP_MAX_PER_OWNER
     cutoff = now - timedelta(days=days)
     open_followup = Task.objects.filter(
         customer=OuterRef("pk"),
@@ -182,22 +187,30 @@ def followups_create(*, now: datetime | None = None, days: int | None = None) ->
             | Q(last_contacted_at__isnull=True, created_at__lt=cutoff)
         )
         .filter(~Exists(open_followup))
-        .select_related("owner", "company")
+        .order_by("owner_id", F("last_contacted_at").asc(nulls_first=True), "id")
+        .select_related("company")
+        .only("pk", "name", "owner_id", "company_id", "company__name")
     )
-    created = 0
-    for customer in stale.iterator(chunk_size=500):
-        Task.objects.create(
-            company=customer.company,
-            customer=customer,
-            assignee=customer.owner,
-            kind=Task.Kind.CALL,
-            title=_("Follow up with %(name)s (no contact for %(days)d days)")
-            % {"name": customer.name, "days": days},
-            due_at=now,
-            remind_at=now,
+    created: list[Task] = []
+    counts: dict[int, int] = {}
+    for customer in stale.iterator(chunk_size=1000):
+        if counts.get(customer.owner_id, 0) >= per_owner:
+            continue
+        counts[customer.owner_id] = counts.get(customer.owner_id, 0) + 1
+        created.append(
+            Task(
+                company_id=customer.company_id,
+                customer=customer,
+                assignee_id=customer.owner_id,
+                kind=Task.Kind.CALL,
+                title=_("Follow up with %(name)s (no contact for %(days)d days)")
+                % {"name": customer.name, "days": days},
+                due_at=now,
+                remind_at=now,
+            )
         )
-        created += 1
-    return created
+    Task.objects.bulk_create(created, batch_size=1000)
+    return len(created)
 
 
 # --- iCalendar feed -----------------------------------------------------------------------------
