@@ -169,3 +169,164 @@ def test_bench_commands_record_generation_and_update_the_docs(db, tmp_path):
     # Rewriting keeps one table, not two.
     report.update_docs(tmp_path / "benchmarks.md", tmp_path)
     assert (tmp_path / "benchmarks.md").read_text().count(report.RESULTS_START) == 1
+
+
+# --- contacts, timeline, tasks, profiles, directory ----------------------------------------------
+def crm_snapshot() -> dict:
+    from shangyou.contacts.models import Contact, Task, TimelineEntry
+    from shangyou.network.models import CompanyProfile
+
+    return {
+        "contacts": list(
+            Contact.objects.order_by("id").values_list(
+                "customer__name", "name", "title", "mobile", "email", "is_primary", "search_text"
+            )
+        ),
+        "timeline": list(
+            TimelineEntry.objects.order_by("id").values_list(
+                "customer__name", "kind", "occurred_at", "subject", "author__email"
+            )
+        ),
+        "tasks": list(
+            Task.objects.order_by("id").values_list("title", "kind", "due_at", "done_at")
+        ),
+        "profiles": list(
+            CompanyProfile.objects.order_by("id").values_list(
+                "company__name", "company__slug", "main_products", "industries", "search_text"
+            )
+        ),
+    }
+
+
+def make_crm(seed: int = 21, scale: int = 20, directory: int = 15) -> dict:
+    return generate(
+        Options(scale=scale, seed=seed, companies=2, workers=1, directory_companies=directory),
+        log=quiet,
+    )
+
+
+def test_crm_tables_are_generated_per_customer_and_deterministic(db):
+    from shangyou.contacts.models import Contact, TimelineEntry
+    from shangyou.ops.bench.crm import CONTACTS_PER_CUSTOMER, TIMELINE_PER_CUSTOMER
+
+    try:
+        with transaction.atomic():
+            make_crm()
+            first = crm_snapshot()
+            raise Rollback
+    except Rollback:
+        pass
+    make_crm()
+    again = crm_snapshot()
+    assert again == first
+    assert len(first["contacts"]) == 20 * CONTACTS_PER_CUSTOMER
+    assert len(first["timeline"]) == 20 * TIMELINE_PER_CUSTOMER
+    assert len(first["profiles"]) == 2 + 15  # the tenants' own profiles and the directory
+    assert first["tasks"]
+    customer = Customer.objects.order_by("id").first()
+    assert Contact.objects.filter(customer=customer, is_primary=True).count() == 1
+    entries = TimelineEntry.objects.filter(customer=customer)
+    assert {e.kind for e in TimelineEntry.objects.all()} >= {"call", "note", "email_out"}
+    assert all(e.occurred_at >= customer.created_at for e in entries)
+    assert all(c.search_text and c.search_grams for c in Contact.objects.all())
+
+
+def test_tables_are_added_to_existing_customers(db):
+    from shangyou.contacts.models import Contact, TimelineEntry
+
+    generate(
+        Options(scale=12, seed=22, companies=2, workers=1, tables=("tenants", "customers")),
+        log=quiet,
+    )
+    assert Customer.objects.count() == 12 and not Contact.objects.exists()
+    summary = generate(
+        Options(scale=0, seed=22, companies=2, workers=1, tables=("contacts",)), log=quiet
+    )
+    assert Contact.objects.count() == 36
+    assert not TimelineEntry.objects.exists()
+    assert summary["tables_requested"] == ["contacts"]
+    with pytest.raises(ValueError, match="unknown table"):
+        generate(Options(scale=0, seed=22, workers=1, tables=("orders",)), log=quiet)
+
+
+def test_directory_profiles_are_found_by_product_pinyin_and_chinese(db):
+    from shangyou.network.models import CompanyProfile
+    from shangyou.network.selectors import directory_search
+
+    make_crm(seed=23, scale=6, directory=30)
+    profile = (
+        CompanyProfile.objects.filter(is_public=True, company__slug__contains="-d")
+        .select_related("company")
+        .order_by("id")
+        .first()
+    )
+    product = profile.main_products.split("、")[0]
+    found = directory_search(actor=None, q=product)
+    assert profile in found
+    assert profile in directory_search(actor=None, q=pinyin_forms(profile.company.name)[1])
+    assert profile in directory_search(actor=None, q=profile.company.name[:2])
+
+
+def test_bench_run_new_scenarios_write_results(db, tmp_path, settings, monkeypatch):
+    make_crm(seed=24, scale=30, directory=10)
+    monkeypatch.setenv("SHANGYOU_BENCH_IMPORT_ROWS", "120")
+    settings.DATA_DIR = tmp_path
+    names = [
+        "customer_api_list_page1",
+        "customer_api_list_offset",
+        "customer_360",
+        "customer_timeline_api",
+        "directory_search_cjk2",
+        "directory_search_product",
+        "visit_record",
+        "profile_view",
+        "profile_view_no_visit",
+        "import_customers_csv",
+    ]
+    companies_before = Company.objects.count()
+    results = runner.run(names, repeat=2, warmup=1, out_dir=tmp_path, log=quiet)
+    by_name = {r["scenario"]: r for r in results}
+    assert list(by_name) == names
+    assert by_name["customer_timeline_api"]["rows_found"]
+    assert by_name["customer_360"]["measured"]["queries_per_request"] > 0
+    imported = by_name["import_customers_csv"]["measured"]
+    assert imported["rows"] == 120
+    assert imported["created"] + imported["skipped"] + imported["merged"] == 120
+    assert imported["invalid_rows"] >= 0 and imported["rows_per_s"] > 0
+    assert Company.objects.count() == companies_before  # the import company was removed
+    docs = tmp_path / "benchmarks.md"
+    report.update_docs(docs, tmp_path)
+    assert "| `import_customers_csv` |" in docs.read_text()
+
+
+def test_import_csv_is_deterministic(tmp_path):
+    from shangyou.ops.bench.importbench import write_csv
+
+    first = write_csv(tmp_path / "a.csv", 300, 1).read_bytes()
+    second = write_csv(tmp_path / "b.csv", 300, 1).read_bytes()
+    assert first == second
+    assert first.decode("utf-8-sig").count("\n") == 301
+
+
+def test_locust_stats_are_parsed(tmp_path):
+    from shangyou.ops.bench.load import parse_stats
+
+    path = tmp_path / "run_stats.csv"
+    path.write_text(
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+        "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
+        "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n"
+        "GET,/customers/<id>/,10,0,40,45,20,90,1000,2.5,0,40,42,45,50,60,70,80,90,90,90,90\n"
+        ",Aggregated,10,0,40,45,20,90,1000,2.5,0,40,42,45,50,60,70,80,90,90,90,90\n"
+    )
+    stats = parse_stats(path)
+    assert stats["Aggregated"]["requests"] == 10
+    assert stats["GET /customers/<id>/"]["p95_ms"] == 70.0
+    run = {
+        "kind": "load", "db": "postgres", "total": stats["Aggregated"],
+        "requests": {k: v for k, v in stats.items() if k != "Aggregated"}, "users": 50,
+        "duration": "5m", "web_workers": 4, "error_rate": 0.0, "command": "shangyou bench load",
+        "load_average_1m_during": [3.0, 4.5], "date": "2026-11-23T00:00:00+00:00",
+    }  # fmt: skip
+    table = report.load_table([run])
+    assert "| postgres | **all** | 10 | 0 | 40 / 70 / 90 | 2.5 |" in table

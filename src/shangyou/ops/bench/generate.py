@@ -55,6 +55,11 @@ class Options:
     companies: int = 5
     workers: int = 2
     drop_indexes: str = "auto"  # auto | yes | no
+    #: Only these generators (e.g. ("contacts", "timeline")); for the customers of this seed
+    #: already in the database. None: everything, into a database without this seed's data.
+    tables: tuple[str, ...] | None = None
+    #: Extra member companies with public profiles, for the directory scenario.
+    directory_companies: int = 0
 
 
 @dataclass
@@ -96,6 +101,7 @@ class GenerateContext:
     companies: list[CompanyPlan] = field(default_factory=list)
     results: list[TableResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # generators' shared state (customer arrays …)
 
     def rng(self, *key) -> random.Random:
         return random.Random(":".join(str(k) for k in (self.options.seed, *key)))
@@ -161,6 +167,9 @@ class TenantsGenerator(TableGenerator):
     def run(self, ctx: GenerateContext) -> TableResult:
         started = time.perf_counter()
         opts = ctx.options
+        if opts.tables is not None and "tenants" not in opts.tables:
+            load_existing_tenants(ctx)
+            return TableResult("tenants (existing)", 0, time.perf_counter() - started)
         if Company.objects.filter(slug__startswith=slug_prefix(opts.seed)).exists():
             raise RuntimeError(
                 f"Data for seed {opts.seed} is already in this database; generate into a fresh "
@@ -224,6 +233,72 @@ class TenantsGenerator(TableGenerator):
         return TableResult("tenants", rows, time.perf_counter() - started)
 
 
+def load_existing_tenants(ctx: GenerateContext) -> None:
+    """The plans of the companies made earlier for this seed (to add tables to them)."""
+    prefix = slug_prefix(ctx.options.seed)
+    tenants = [
+        c
+        for c in Company.objects.filter(slug__startswith=prefix).order_by("pk")
+        if c.slug[len(prefix) :].isdigit()
+    ]
+    if not tenants:
+        raise RuntimeError(
+            f"No generated companies for seed {ctx.options.seed} here: run `shangyou bench "
+            "generate --scale N` without --tables first."
+        )
+    for company in tenants:
+        index = int(company.slug[len(prefix) :]) - 1
+        plan = CompanyPlan(
+            index=index,
+            slug=company.slug,
+            name=company.name,
+            customers=Customer.objects.filter(company=company).count(),
+            company_id=company.pk,
+        )
+        memberships = Membership.objects.filter(company=company).order_by("user_id")
+        for rank, m in enumerate(memberships):
+            if m.role == Role.OWNER:
+                plan.owner_user_id = m.user_id
+            elif m.role == Role.SALES:
+                plan.owners.append((m.user_id, m.team_id, 1.0 / (1 + rank * 0.15)))
+            elif m.role == Role.MANAGER:
+                plan.owners.append((m.user_id, m.team_id, 0.3))
+        ctx.companies.append(plan)
+        ctx.log(f"  company {plan.slug} {plan.name}: {plan.customers:,} customers (existing)")
+
+
+class RowTemplate:
+    """A model's bulk row: every concrete non-pk column, in order, with the model's defaults;
+    `row(data, **more)` fills some and returns the tuple the loader writes."""
+
+    def __init__(self, model) -> None:
+        self.fields = model_columns(model)
+        self.columns = [f.attname for f in self.fields]
+        self.convs = dict(zip(self.columns, converters(self.fields), strict=True))
+        self.defaults = {f.attname: f.get_default() for f in self.fields}
+        for key, conv in self.convs.items():
+            if conv and self.defaults[key] is not None:
+                self.defaults[key] = conv(self.defaults[key])
+        self._checked = False
+
+    def row(self, data: dict | None, **more) -> tuple:
+        values = dict(self.defaults)
+        given = dict(more)
+        if data:
+            given = {**{k: v for k, v in data.items() if k in values}, **more}
+        values.update(given)
+        if not self._checked:  # a misspelt column would shift every value after it
+            unknown = set(values) - set(self.defaults)
+            if unknown:
+                raise KeyError(f"not columns: {sorted(unknown)}")
+            self._checked = True
+        for key, value in given.items():
+            conv = self.convs.get(key)
+            if conv:
+                values[key] = conv(value)
+        return tuple(values.values())
+
+
 # --- chunked bulk tables --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Chunk:
@@ -268,10 +343,10 @@ class ChunkedTable(TableGenerator):
             work = ((type(self).rows_fn, c, bulk.encoder) for c in chunks)
             if drop:
                 with loader.indexes_dropped(table, log=ctx.log):
-                    bulk.load(table, columns, imap(_make_and_encode, work), progress.add)
+                    total = bulk.load(table, columns, imap(_make_and_encode, work), progress.add)
                     load_seconds = time.perf_counter() - started
             else:
-                bulk.load(table, columns, imap(_make_and_encode, work), progress.add)
+                total = bulk.load(table, columns, imap(_make_and_encode, work), progress.add)
         if ctx.vendor == "sqlite":
             loader.sqlite_fts_check(table, log=ctx.log)
         if ctx.vendor == "postgresql":
@@ -449,8 +524,12 @@ def generate(
     vendor = connection.vendor
     if vendor not in {"postgresql", "sqlite"}:
         raise RuntimeError(f"bench generate supports PostgreSQL and SQLite, not {vendor}")
-    if options.scale < 1 or options.companies < 1:
+    if (options.tables is None and options.scale < 1) or options.companies < 1:
         raise ValueError("scale and companies must be at least 1")
+    only = only or (list(options.tables) if options.tables is not None else None)
+    unknown = set(only or ()) - set(GENERATORS)
+    if unknown:
+        raise ValueError(f"unknown table(s) {sorted(unknown)}; known: {', '.join(GENERATORS)}")
     ctx = GenerateContext(options=options, vendor=vendor, log=log)
     started = time.perf_counter()
     for name, generator in GENERATORS.items():
@@ -466,6 +545,8 @@ def generate(
     return {
         "seed": options.seed,
         "scale": options.scale,
+        "tables_requested": list(options.tables) if options.tables is not None else None,
+        "directory_companies": options.directory_companies,
         "companies": [
             {"slug": p.slug, "name": p.name, "customers": p.customers} for p in ctx.companies
         ],
@@ -474,3 +555,7 @@ def generate(
         "notes": ctx.notes,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+# The generators of other tables register themselves on import (in this order).
+from . import crm, directory  # noqa: E402, F401

@@ -34,6 +34,9 @@ from shangyou.core.search import normalize_phone
 from .scenarios import SCENARIOS, Request, RunContext, Scenario
 
 SAMPLE_CUSTOMERS = 50
+SAMPLE_DIRECTORY = 200
+#: The generated tenants (bench-<seed>-<n>), not directory members nor import targets.
+TENANT_SLUG_RE = re.compile(r"^bench-\d+-\d+$")
 SELECT_LIST_RE = re.compile(r"^(SELECT(?: DISTINCT)?) .{80,}? FROM", re.S)
 
 
@@ -144,7 +147,11 @@ def bench_company(slug: str | None = None) -> Company:
     """The named company, or the generated (bench-*) company with the most customers."""
     if slug:
         return Company.objects.get(slug=slug)
-    companies = list(Company.objects.filter(slug__startswith="bench-").values_list("pk", flat=True))
+    companies = [
+        pk
+        for pk, slug in Company.objects.filter(slug__startswith="bench-").values_list("pk", "slug")
+        if TENANT_SLUG_RE.match(slug)
+    ]
     if not companies:
         raise LookupError("No generated data here: run `shangyou bench generate --scale N` first.")
     counts = {
@@ -188,22 +195,54 @@ def build_context(company: Company, *, seed: int = 1) -> tuple[RunContext, dict]
         national = normalize_phone(phone)
         if len(national) == 11 and national.startswith("1"):
             phones.append(national)
+    from shangyou.network.models import CompanyProfile
+
+    public = CompanyProfile.objects.filter(is_public=True).exclude(company=company)
+    members = public.filter(company__slug__contains="-d").order_by("id")
+    directory_ids = list(members.values_list("company_id", flat=True)[: SAMPLE_DIRECTORY * 20])[
+        ::20
+    ] or list(public.order_by("id").values_list("company_id", flat=True)[:SAMPLE_DIRECTORY])
     ctx = RunContext(
         actor=actor_from_membership(membership),
         web=web,
         api=api,
         customer_ids=ids,
         phones=phones,
-        extra={"token_id": token.pk},
+        directory_ids=directory_ids,
+        extra={"token_id": token.pk, "seed": seed},
     )
     size = {
         "customers_total": Customer.all_objects.count(),
         "customers_in_company": live.count(),
+        **table_counts(),
         "companies": Company.objects.count(),
         "users": User.objects.count(),
         "database_bytes": database_bytes(),
     }
     return ctx, size
+
+
+def table_counts() -> dict:
+    """Rows of the tables the scenarios read (estimates on PostgreSQL: exact counts of ten
+    million rows take seconds)."""
+    from shangyou.contacts.models import Contact, Task, TimelineEntry
+    from shangyou.network.models import CompanyProfile
+
+    models = {
+        "contacts_total": Contact,
+        "timeline_total": TimelineEntry,
+        "tasks_total": Task,
+        "profiles_total": CompanyProfile,
+    }
+    if connection.vendor != "postgresql":
+        return {key: model._base_manager.count() for key, model in models.items()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class WHERE relname = ANY(%s)",
+            [[m._meta.db_table for m in models.values()]],
+        )
+        estimates = dict(cursor.fetchall())
+    return {key: max(0, estimates.get(m._meta.db_table, 0)) for key, m in models.items()}
 
 
 def cleanup_context(ctx: RunContext) -> None:
@@ -242,7 +281,14 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 def _send(request: Request):
-    response = request.client.get(request.path)
+    if request.call is not None:
+        return request.call()
+    if request.method == "get":
+        response = request.client.get(request.path)
+    else:
+        response = getattr(request.client, request.method)(
+            request.path, data=request.data or {}, content_type="application/json"
+        )
     if response.status_code != request.expect_status:
         raise RuntimeError(
             f"{request.path} answered {response.status_code}, expected {request.expect_status}"
@@ -266,10 +312,16 @@ def measure(
     if not requests:
         raise RuntimeError(f"{sc.name}: no requests to time")
     found: dict[str, int | None] = {}
-    for _ in range(max(1, warmup)):
-        for request in requests:
-            response = _send(request)
-            found[request.label or request.path] = sc.result_rows(ctx, request, response)
+    with sc.patched(ctx):
+        for _ in range(max(1, warmup)):
+            for request in sc.warmup_requests(ctx):
+                response = _send(request)
+                found[request.label or request.path] = sc.result_rows(ctx, request, response)
+        timed = _timed(sc, ctx, requests, repeat)
+    return _summary(sc, ctx, requests, repeat, warmup, found, timed, with_explain)
+
+
+def _timed(sc: Scenario, ctx: RunContext, requests: list[Request], repeat: int) -> dict:
 
     latencies: list[float] = []
     per_sql: dict[str, list[float]] = {}
@@ -295,11 +347,26 @@ def measure(
     # Memory: Python allocations of one request (untimed pass; tracemalloc slows requests).
     tracemalloc.start()
     peak = 0
-    for request in requests[:5]:
+    for request in sc.warmup_requests(ctx)[:5]:
         tracemalloc.reset_peak()
         _send(request)
         peak = max(peak, tracemalloc.get_traced_memory()[1])
     tracemalloc.stop()
+    return {
+        "latencies": latencies,
+        "per_sql": per_sql,
+        "last_params": last_params,
+        "queries_per_request": queries_per_request,
+        "db_ms": db_ms,
+        "wall": wall,
+        "peak": peak,
+    }
+
+
+def _summary(sc, ctx, requests, repeat, warmup, found, timed, with_explain) -> dict:
+    latencies, per_sql, last_params = timed["latencies"], timed["per_sql"], timed["last_params"]
+    queries_per_request, db_ms = timed["queries_per_request"], timed["db_ms"]
+    wall, peak = timed["wall"], timed["peak"]
 
     ordered = sorted(latencies)
     statements = sorted(
@@ -334,7 +401,10 @@ def measure(
     }
     return {
         "measured": measured,
-        "requests": [{"path": r.path, "label": r.label} for r in requests[:10]],
+        "requests": [
+            {"method": r.method if r.call is None else "call", "path": r.path, "label": r.label}
+            for r in requests[:10]
+        ],
         "rows_found": found if any(v is not None for v in found.values()) else None,
         "statements": statements[:5],
         "statements_note": (
@@ -378,7 +448,10 @@ def run(
             sc = SCENARIOS[name]
             log(f"{name} ({db}, {size['customers_in_company']:,} customers in company) …")
             load_before = os.getloadavg()[0]
-            data = measure(sc, ctx, repeat=repeat, warmup=warmup, with_explain=with_explain)
+            if sc.batch:
+                data = sc.measure_batch(ctx, log=log)
+            else:
+                data = measure(sc, ctx, repeat=repeat, warmup=warmup, with_explain=with_explain)
             m = data["measured"]
             result = {
                 "scenario": name,
@@ -398,11 +471,13 @@ def run(
             path = out_dir / f"{name}-{db}.json"
             path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
             verdict = "" if result["met"] is None else (" met" if result["met"] else " MISSED")
-            log(
-                f"  p50 {m['p50_ms']} ms · p95 {m['p95_ms']} ms · p99 {m['p99_ms']} ms · "
+            figures = (
+                f"{m['rows']:,} rows in {m['total_s']} s ({m['rows_per_s']:,} rows/s)"
+                if sc.batch
+                else f"p50 {m['p50_ms']} ms · p95 {m['p95_ms']} ms · p99 {m['p99_ms']} ms · "
                 f"{m['throughput_rps']} req/s · {m['queries_per_request']} queries"
-                f" — target {sc.target.text if sc.target else '-'}{verdict} → {path}"
             )
+            log(f"  {figures} — target {sc.target.text if sc.target else '-'}{verdict} → {path}")
             results.append(result)
     finally:
         cleanup_context(ctx)

@@ -12,6 +12,8 @@ company's owner, logged-in and API clients, sample ids). Later modules add their
             return [Request(ctx.web, "/orders/")]
 """
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.test import Client
@@ -23,21 +25,28 @@ class Target:
     max: float
     text: str
     source: str = ""
+    higher_is_better: bool = False  # then `max` is the least acceptable value
 
     def met(self, measured: dict) -> bool:
         value = measured.get(self.metric)
-        return value is not None and value <= self.max
+        if value is None:
+            return False
+        return value >= self.max if self.higher_is_better else value <= self.max
 
     def as_dict(self) -> dict:
-        return {"metric": self.metric, "max": self.max, "text": self.text, "source": self.source}
+        key = "min" if self.higher_is_better else "max"
+        return {"metric": self.metric, key: self.max, "text": self.text, "source": self.source}
 
 
 @dataclass
 class Request:
-    client: Client
+    client: Client | None
     path: str
     label: str = ""  # e.g. the query, shown in results
     expect_status: int = 200
+    method: str = "get"
+    data: dict | None = None  # a JSON body (PATCH/POST)
+    call: Callable[[], object] | None = None  # time this function instead of an HTTP request
 
 
 @dataclass
@@ -49,6 +58,7 @@ class RunContext:
     api: Client  # Bearer token
     customer_ids: list[int] = field(default_factory=list)  # a sample of the company's customers
     phones: list[str] = field(default_factory=list)  # phone numbers of sampled customers
+    directory_ids: list[int] = field(default_factory=list)  # public member companies, sampled
     extra: dict = field(default_factory=dict)
 
 
@@ -57,8 +67,22 @@ class Scenario:
     description: str = ""
     target: Target | None = None
 
+    #: A batch scenario times one big operation with `measure_batch` instead of requests.
+    batch = False
+
     def requests(self, ctx: RunContext) -> list[Request]:  # pragma: no cover - abstract
         """The requests to time, cycled through `--repeat` times."""
+        raise NotImplementedError
+
+    def warmup_requests(self, ctx: RunContext) -> list[Request]:
+        """The untimed requests sent first (default: the timed ones)."""
+        return self.requests(ctx)
+
+    def patched(self, ctx: RunContext):
+        """A context manager around the timed requests (e.g. to switch a side effect off)."""
+        return nullcontext()
+
+    def measure_batch(self, ctx: RunContext, *, log) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def result_rows(self, ctx: RunContext, request: Request, response) -> int | None:
@@ -161,3 +185,162 @@ class CustomerDetail(Scenario):
 
     def requests(self, ctx):
         return [Request(ctx.web, f"/customers/{pk}/", label=str(pk)) for pk in ctx.customer_ids]
+
+
+# --- the API list, the 360 page, the timeline ---------------------------------------------------
+@scenario
+class CustomerApiListPage1(Scenario):
+    name = "customer_api_list_page1"
+    description = "GET /api/v1/customers?limit=25 — first page through the API (bounded count)"
+    target = LIST_TARGET
+
+    def requests(self, ctx):
+        return [Request(ctx.api, "/api/v1/customers?limit=25")]
+
+    def result_rows(self, ctx, request, response):
+        return response.json().get("count")
+
+
+@scenario
+class CustomerApiListOffset(Scenario):
+    name = "customer_api_list_offset"
+    description = "GET /api/v1/customers?offset=12475&limit=25 — the API's page 500"
+    target = LIST_TARGET
+
+    def requests(self, ctx):
+        return [Request(ctx.api, "/api/v1/customers?offset=12475&limit=25")]
+
+    def result_rows(self, ctx, request, response):
+        return response.json().get("count")
+
+
+@scenario
+class Customer360(Scenario):
+    name = "customer_360"
+    description = (
+        "GET /customers/<id>/ — the 360 page of customers with 3 contacts, ~10 timeline "
+        "entries and tasks (50 sampled customers)"
+    )
+    target = DETAIL_TARGET
+
+    def requests(self, ctx):
+        return [Request(ctx.web, f"/customers/{pk}/", label=str(pk)) for pk in ctx.customer_ids]
+
+
+@scenario
+class CustomerTimelineApi(Scenario):
+    name = "customer_timeline_api"
+    description = "GET /api/v1/customers/<id>/timeline — a customer's timeline (first 50 entries)"
+    target = Target("p95_ms", 30, "p95 <= 30 ms", "bench: API reads like the list")
+
+    def requests(self, ctx):
+        return [
+            Request(ctx.api, f"/api/v1/customers/{pk}/timeline", label=str(pk))
+            for pk in ctx.customer_ids
+        ]
+
+    def result_rows(self, ctx, request, response):
+        return response.json().get("count")
+
+
+# --- the platform: directory, profile views, visits ---------------------------------------------
+DIRECTORY_TARGET = Target("p95_ms", 30, "p95 <= 30 ms", "issue: directory over 100,000 profiles")
+VISIT_TARGET = Target("p50_ms", 2, "adds <= 2 ms", "issue: recording a visit adds <= 2 ms")
+
+
+class DirectorySearch(ApiSearch):
+    def requests(self, ctx):
+        from urllib.parse import quote
+
+        return [
+            Request(ctx.api, f"/api/v1/directory?q={quote(q)}", label=q) for q in self.terms(ctx)
+        ]
+
+
+@scenario
+class DirectorySearchCjk2(DirectorySearch):
+    name = "directory_search_cjk2"
+    description = "GET /api/v1/directory?q=恒通 — 2-character Chinese (brand, industry, city)"
+    target = DIRECTORY_TARGET
+    queries = ("恒通", "宏达", "机械", "深圳", "鑫盛")
+
+
+@scenario
+class DirectorySearchPinyin(DirectorySearch):
+    name = "directory_search_pinyin"
+    description = "GET /api/v1/directory?q=hengtong — full pinyin of a brand"
+    target = DIRECTORY_TARGET
+    queries = ("hengtong", "hongda", "jinrui", "xinsheng", "tianyuan")
+
+
+@scenario
+class DirectorySearchProduct(DirectorySearch):
+    name = "directory_search_product"
+    description = "GET /api/v1/directory?q=轴承 — a main-product keyword"
+    target = DIRECTORY_TARGET
+    queries = ("轴承", "连接器", "LED", "不锈钢阀门", "光伏组件")
+
+
+def _visit_call(ctx: RunContext, company_id: int):
+    from shangyou.network.services import visit_record
+
+    return lambda: visit_record(actor=ctx.actor, target_company_id=company_id)
+
+
+class _VisitScenario(Scenario):
+    """Timed views go to companies this client has not viewed today (a new `Visit` row: the
+    costlier path); the warm-up uses others."""
+
+    def _targets(self, ctx) -> tuple[list[int], list[int]]:
+        ids = ctx.directory_ids
+        half = len(ids) // 2
+        return ids[:5], ids[half:] if half else ids
+
+    def warmup_requests(self, ctx):
+        return [self._request(ctx, pk) for pk in self._targets(ctx)[0]]
+
+    def requests(self, ctx):
+        return [self._request(ctx, pk) for pk in self._targets(ctx)[1]]
+
+    def _request(self, ctx, pk) -> Request:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@scenario
+class VisitRecord(_VisitScenario):
+    name = "visit_record"
+    description = "network.services.visit_record alone (first view of a company today)"
+    target = VISIT_TARGET
+
+    def _request(self, ctx, pk):
+        return Request(None, f"visit_record(target={pk})", label=str(pk), call=_visit_call(ctx, pk))
+
+
+@scenario
+class ProfileView(_VisitScenario):
+    name = "profile_view"
+    description = "GET /api/v1/profiles/<id> — a member's profile, recording the visit"
+    target = Target("p95_ms", 30, "p95 <= 30 ms", "bench: API reads like the list")
+
+    def _request(self, ctx, pk):
+        return Request(ctx.api, f"/api/v1/profiles/{pk}", label=str(pk))
+
+
+@scenario
+class ProfileViewNoVisit(ProfileView):
+    name = "profile_view_no_visit"
+    description = "GET /api/v1/profiles/<id> with visit_record switched off (the difference is "
+    "what recording costs)"
+
+    def _targets(self, ctx):
+        ids = ctx.directory_ids
+        return ids[:5], ids[: len(ids) // 2] or ids
+
+    def patched(self, ctx):
+        from unittest import mock
+
+        return mock.patch("shangyou.network.services.visit_record", lambda **kwargs: None)
+
+
+# Batch scenarios (one big timed operation) register themselves here.
+from . import importbench  # noqa: E402, F401

@@ -19,7 +19,19 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
 
         g = sub.add_parser("generate", help="Create companies, users and customers in bulk.")
-        g.add_argument("--scale", type=int, required=True, help="Number of customers.")
+        g.add_argument("--scale", type=int, default=0, help="Number of customers.")
+        g.add_argument(
+            "--tables",
+            help="Only these generators, comma-separated (e.g. contacts,timeline,tasks), added to "
+            "the data of this seed already in the database. Known: " + ", ".join(gen.GENERATORS),
+        )
+        g.add_argument(
+            "--directory-companies",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also create N member companies with public profiles (directory scenario).",
+        )
         g.add_argument("--seed", type=int, default=1)
         g.add_argument("--companies", type=int, default=5)
         g.add_argument(
@@ -50,9 +62,37 @@ class Command(BaseCommand):
         )
         r.add_argument("--list", action="store_true", help="List scenarios and exit.")
 
+        ld = sub.add_parser(
+            "load", help="Load test: serve on 127.0.0.1 and run benchmarks/load/locustfile.py."
+        )
+        ld.add_argument("--users", type=int, default=50)
+        ld.add_argument("--spawn-rate", type=int, default=10)
+        ld.add_argument("--duration", default="5m", help="locust run time, e.g. 5m, 90s.")
+        ld.add_argument("--port", type=int, default=8765)
+        ld.add_argument("--web-workers", type=int, default=4)
+        ld.add_argument("--company", help="Company slug (default: the biggest bench-* company).")
+        ld.add_argument("--out", type=Path, help="Results directory (default benchmarks/results).")
+
     def handle(self, *args, **options):
         if options["action"] == "generate":
             return self._generate(options)
+        if options["action"] == "load":
+            from shangyou.ops.bench.load import load_test
+
+            try:
+                load_test(
+                    users=options["users"],
+                    spawn_rate=options["spawn_rate"],
+                    duration=options["duration"],
+                    port=options["port"],
+                    web_workers=options["web_workers"],
+                    company_slug=options["company"],
+                    out_dir=options["out"],
+                    log=self._log,
+                )
+            except (LookupError, RuntimeError) as exc:
+                raise CommandError(str(exc)) from exc
+            return None
         return self._run(options)
 
     def _log(self, message: str) -> None:
@@ -60,7 +100,14 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def _generate(self, options):
+        tables = None
+        if options["tables"]:
+            tables = tuple(t.strip() for t in options["tables"].split(",") if t.strip())
+        elif options["scale"] < 1:
+            raise CommandError("Give --scale N (customers), or --tables to add to existing data.")
         opts = gen.Options(
+            tables=tables,
+            directory_companies=options["directory_companies"],
             scale=options["scale"],
             seed=options["seed"],
             companies=options["companies"],
@@ -91,7 +138,8 @@ class Command(BaseCommand):
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
                 "git": runner.git_info(),
             }
-            path = out / f"generate-{record['db']}.json"
+            suffix = f"-{'-'.join(opts.tables)}" if opts.tables else ""
+            path = out / f"generate-{record['db']}{suffix}.json"
             path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
             self.stdout.write(f"recorded {path}")
 
