@@ -32,6 +32,8 @@ def start_processes(*, host: str, port: int, workers: int, with_worker: bool, st
         "60",
         "--graceful-timeout",
         "10",
+        "--keep-alive",  # clients that reuse a connection after 2 s were reset under load
+        "5",
     ]
     children = [subprocess.Popen(web, env=env)]
     if with_worker and settings.TASKS_BACKEND_NAME != "immediate":
