@@ -195,3 +195,18 @@ def test_platform_operator_verifies_a_company(supplier, buyer):
     call_command("company", "verify", "--slug", supplier.company.slug, "--revoke")
     supplier.company.refresh_from_db()
     assert not supplier.company.is_verified
+
+
+def test_directory_api_reads_friendships_once_per_page(
+    supplier, buyer, tenant_factory, django_assert_max_num_queries
+):
+    for i in range(8):
+        t = tenant_factory(f"华东配件{i}厂", member_type="supplier")
+        services.profile_update(
+            actor=t.actor(), data={"main_products": "轴承", "contact_visibility": Audience.FRIENDS}
+        )
+    api = buyer.api()
+    api.get("/api/v1/directory?q=轴承")  # warm the token's last-used stamp
+    with django_assert_max_num_queries(8):
+        data = api.get("/api/v1/directory?q=轴承").json()
+    assert data["count"] == 9 and not any(p["contact_visible"] for p in data["items"])

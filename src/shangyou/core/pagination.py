@@ -24,13 +24,9 @@ def page_rows(queryset: QuerySet, offset: int, limit: int) -> list:
     if offset < 200:  # shallow pages: one query is cheaper
         return list(queryset[offset : offset + limit])
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-    rows = {row.pk: row for row in _same_query(queryset).filter(pk__in=ids)}
+    # same filters and select/prefetch_related, no ORDER BY: the ids give the order
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
     return [rows[pk] for pk in ids if pk in rows]
-
-
-def _same_query(queryset: QuerySet) -> QuerySet:
-    """The queryset without its ordering/slicing but with its select/prefetch_related."""
-    return queryset.order_by()
 
 
 class BoundedPaginator(Paginator):

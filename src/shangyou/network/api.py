@@ -59,9 +59,9 @@ class ProfileIn(Schema):
     message_audience: Audience | None = None
 
 
-def profile_out(profile, actor) -> dict:
+def profile_out(profile, actor, friend_ids: set[int] | None = None) -> dict:
     company = profile.company
-    visible = selectors.contact_details_visible(actor=actor, profile=profile)
+    visible = selectors.contact_details_visible(actor=actor, profile=profile, friend_ids=friend_ids)
     data = {
         "company_id": company.pk,
         "name": company.name,
@@ -215,7 +215,8 @@ def directory(
         verified=verified,
     )
     page = paginate(request, profiles, limit=limit, offset=offset)
-    page["items"] = [profile_out(p, request.auth) for p in page["items"]]
+    friend_ids = selectors.friend_company_ids(actor=request.auth)  # once, not per profile
+    page["items"] = [profile_out(p, request.auth, friend_ids) for p in page["items"]]
     return page
 
 

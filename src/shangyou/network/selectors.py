@@ -83,22 +83,39 @@ def are_friends(company_a: int, company_b: int) -> bool:
     return bool(friendship and friendship.status == Friendship.Status.ACCEPTED)
 
 
-def audience_allows(audience: str, *, owner_id: int, viewer_id: int | None) -> bool:
+def audience_allows(
+    audience: str, *, owner_id: int, viewer_id: int | None, friend_ids: set[int] | None = None
+) -> bool:
+    """`friend_ids`: the viewer's business friends, when a list page has read them once."""
     if viewer_id == owner_id:
         return True
     if audience == Audience.EVERYONE:
         return viewer_id is not None
     if audience == Audience.FRIENDS:
-        return viewer_id is not None and are_friends(owner_id, viewer_id)
+        if viewer_id is None:
+            return False
+        return (
+            owner_id in friend_ids if friend_ids is not None else are_friends(owner_id, viewer_id)
+        )
     return False
 
 
-def contact_details_visible(*, actor: Actor | None, profile: CompanyProfile) -> bool:
+def contact_details_visible(
+    *, actor: Actor | None, profile: CompanyProfile, friend_ids: set[int] | None = None
+) -> bool:
     return audience_allows(
         profile.contact_visibility,
         owner_id=profile.company_id,
         viewer_id=actor.company_id if actor else None,
+        friend_ids=friend_ids,
     )
+
+
+def friend_company_ids(*, actor: Actor | None) -> set[int]:
+    """The ids of the actor's business friends, in one query."""
+    if actor is None:
+        return set()
+    return {f.other(actor.company_id).pk for f in friend_list(actor=actor)}
 
 
 def friend_list(*, actor: Actor) -> QuerySet[Friendship]:
