@@ -7,6 +7,7 @@ fails the test and says so. Public, non-tenant URLs are excluded only by PUBLIC_
 """
 
 import functools
+import importlib
 import json
 import re
 from collections.abc import Callable
@@ -271,6 +272,20 @@ PARAM_FACTORIES: dict[str, Callable[[CompanyA], object]] = {
     "visit_id": _visit_id,
     "message_id": _message_id,
 }
+
+# Each later app keeps its own entries in tests/<app>/isolation.py: PARAM_FACTORIES (and, with a
+# reason each, PUBLIC_ROUTES) — merged here so the harness walks their endpoints too.
+for _app in ("catalog", "sales", "orders", "analytics", "purchasing"):
+    try:
+        _module = importlib.import_module(f"tests.{_app}.isolation")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"tests.{_app}.isolation" and _exc.name != f"tests.{_app}":
+            raise
+        continue
+    _clash = PARAM_FACTORIES.keys() & _module.PARAM_FACTORIES.keys()
+    assert not _clash, f"tests/{_app}/isolation.py redefines {_clash}"
+    PARAM_FACTORIES.update(_module.PARAM_FACTORIES)
+    PUBLIC_ROUTES.update(getattr(_module, "PUBLIC_ROUTES", set()))
 
 
 # --- walking the endpoints ---------------------------------------------------------------------

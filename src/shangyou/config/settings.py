@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "shangyou.collab",
     "shangyou.contacts",
     "shangyou.network",
+    "shangyou.catalog",
+    "shangyou.sales",
+    "shangyou.orders",
+    "shangyou.analytics",
     "shangyou.ops",
 ]
 if env("DATABASE_URL", "").startswith(("postgres", "postgis")):

@@ -14,5 +14,9 @@ urlpatterns = [
     path("calendar/", include("shangyou.contacts.schedule_urls")),
     path("notifications/", include("shangyou.collab.urls")),
     path("network/", include("shangyou.network.urls")),
+    path("products/", include("shangyou.catalog.urls")),
+    path("sales/", include("shangyou.sales.urls")),
+    path("orders/", include("shangyou.orders.urls")),
+    path("analytics/", include("shangyou.analytics.urls")),
     path("", include("shangyou.core.urls")),
 ]

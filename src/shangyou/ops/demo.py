@@ -1,6 +1,8 @@
 """Demo data: three companies (a supplier, a buyer, one that is both), a user in every role,
 teams and customers with Chinese and English names. Loading twice changes nothing."""
 
+import importlib
+import importlib.util
 from datetime import timedelta
 
 from django.db import transaction
@@ -64,6 +66,11 @@ PROFILES = {
                "province": "广东", "city": "深圳", "year_founded": 2009,
                "tagline": "电子元器件与方案"},
 }  # fmt: skip
+
+
+# Apps that add their own demo data: `load_demo(*, company, members)` with members keyed by the
+# ROLES prefixes ("owner", "sales", …), called in this order for each new demo company.
+DEMO_MODULES = ("shangyou.catalog.demo", "shangyou.sales.demo", "shangyou.orders.demo")
 
 
 def demo_logins():
@@ -161,6 +168,9 @@ def load_demo() -> int:
                 },
             )
         profile_update(actor=admin, data=PROFILES[slug])
+        for module in DEMO_MODULES:  # products, then deals and quotations, then orders
+            if importlib.util.find_spec(module):
+                importlib.import_module(module).load_demo(company=company, members=members)
     _demo_network()
     return created
 

@@ -1,0 +1,1 @@
+"""Reads for business statistics (S5)."""
