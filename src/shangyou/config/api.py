@@ -9,6 +9,7 @@ from shangyou.core.api import api
 from shangyou.core.api_routes import router as core_router
 from shangyou.network.api import router as network_router
 from shangyou.orders.api import router as orders_router
+from shangyou.orders.api_import import router as order_import_router
 from shangyou.sales.api import router as sales_router
 
 api.add_router("/", accounts_router)
@@ -19,6 +20,7 @@ api.add_router("/", network_router)
 api.add_router("/", catalog_router)
 api.add_router("/", sales_router)
 api.add_router("/", orders_router)
+api.add_router("/", order_import_router)
 api.add_router("/", analytics_router)
 
 __all__ = ["api"]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("network/", include("shangyou.network.urls")),
     path("products/", include("shangyou.catalog.urls")),
     path("sales/", include("shangyou.sales.urls")),
+    path("orders/import/", include("shangyou.orders.import_urls")),
     path("orders/", include("shangyou.orders.urls")),
     path("analytics/", include("shangyou.analytics.urls")),
     path("", include("shangyou.core.urls")),

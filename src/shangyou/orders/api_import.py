@@ -1,0 +1,5 @@
+"""API of the order-history import."""
+
+from ninja import Router
+
+router = Router(tags=["orders"])
