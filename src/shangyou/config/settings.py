@@ -247,6 +247,10 @@ FOLLOWUP_MAX_PER_OWNER = int(env("SHANGYOU_FOLLOWUP_MAX_PER_OWNER", "20"))
 # Imports: the largest file accepted.
 IMPORT_MAX_ROWS = int(env("SHANGYOU_IMPORT_MAX_ROWS", "1000000"))
 IMPORT_MAX_BYTES = int(env("SHANGYOU_IMPORT_MAX_MB", "300")) * 1024 * 1024
+# PDFs (quotations, invoices): a TrueType CJK font file to embed (a .ttf or .ttc with TrueType
+# outlines, e.g. Debian's fonts-wqy-zenhei). Empty: look in the usual places, then fall back to
+# reportlab's built-in STSong-Light (not embedded).
+PDF_FONT = env("SHANGYOU_PDF_FONT", "")
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
