@@ -4,6 +4,7 @@
 a named filter (C3).
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -221,6 +222,28 @@ def customer_kanban(
             {"stage": value, "label": label, "count": counts.get(value, 0), "customers": cards}
         )
     return columns
+
+
+# Other apps add to the customer page without contacts importing them (dependencies run one
+# way: sales → contacts). A figure provider returns [{"key", "label", "value", "hint"?, "url"?}]
+# shown in the page header; a section provider returns [{"template", "context"}, …] rendered in
+# the page's "Sales" tab, which loads when it is opened.
+CUSTOMER_FIGURE_PROVIDERS: list[Callable[..., list[dict[str, Any]]]] = []
+CUSTOMER_SECTION_PROVIDERS: list[Callable[..., list[dict[str, Any]]]] = []
+
+
+def customer_extra_figures(*, actor: Actor, customer: Customer) -> list[dict[str, Any]]:
+    figures: list[dict[str, Any]] = []
+    for provider in CUSTOMER_FIGURE_PROVIDERS:
+        figures.extend(provider(actor=actor, customer=customer))
+    return figures
+
+
+def customer_sections(*, actor: Actor, customer: Customer) -> list[dict[str, Any]]:
+    sections: list[dict[str, Any]] = []
+    for provider in CUSTOMER_SECTION_PROVIDERS:
+        sections.extend(provider(actor=actor, customer=customer))
+    return sections
 
 
 def customer_key_figures(*, actor: Actor, customer: Customer) -> dict[str, Any]:

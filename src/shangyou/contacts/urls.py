@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:customer_id>/comment/", views.customer_comment, name="customer_comment"),
     path("<int:customer_id>/email/", views.customer_email, name="customer_email"),
     path("<int:customer_id>/timeline/", views.customer_timeline, name="customer_timeline"),
+    path("<int:customer_id>/sales/", views.customer_sales, name="customer_sales"),
     path(
         "<int:customer_id>/timeline/log/",
         views.customer_timeline_log,

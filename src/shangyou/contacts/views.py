@@ -392,6 +392,8 @@ def customer_detail(request, customer_id: int):
     context = {
         "customer": customer,
         "figures": selectors.customer_key_figures(actor=actor, customer=customer),
+        "extra_figures": selectors.customer_extra_figures(actor=actor, customer=customer),
+        "has_sections": bool(selectors.CUSTOMER_SECTION_PROVIDERS),
         "history": history_for(actor=actor, instance=customer)[:50],
         "timeline": timeline,
         "timeline_kind": kind,
@@ -419,6 +421,18 @@ def customer_detail(request, customer_id: int):
         "now_time": timezone.now(),
     }
     return render(request, "contacts/detail.html", context)
+
+
+@actor_required
+def customer_sales(request, customer_id: int):
+    """HTMX: the "Sales" tab — opportunities, quotations, orders … as the sales apps provide."""
+    customer = selectors.customer_get(actor=request.actor, id=customer_id)
+    sections = selectors.customer_sections(actor=request.actor, customer=customer)
+    return render(
+        request,
+        "contacts/partials/_tab_sales.html",
+        {"customer": customer, "sections": sections},
+    )
 
 
 @actor_required
