@@ -283,3 +283,23 @@ def message_get(*, actor: Actor, id: int):
     if message is None:
         raise NotFound()
     return message
+
+
+def staff_company_list(*, user, q: str = "", verified: bool | None = None) -> QuerySet[Company]:
+    """Every member company, for platform staff deciding on the verified badge. Anyone else
+    gets NotFound: the page does not exist for them."""
+    if not (user and user.is_staff):
+        raise NotFound()
+    companies = Company.objects.filter(is_active=True).select_related("profile")
+    if q:
+        companies = companies.filter(Q(name__icontains=q) | Q(slug__icontains=q.lower()))
+    if verified is not None:
+        companies = companies.filter(is_verified=verified)
+    return companies.order_by("is_verified", "name", "pk")
+
+
+def staff_company_get(*, user, company_id: int) -> Company:
+    company = staff_company_list(user=user).filter(pk=company_id).first()
+    if company is None:
+        raise NotFound()
+    return company

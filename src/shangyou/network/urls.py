@@ -24,4 +24,10 @@ urlpatterns = [
     path("messages/<int:conversation_id>/poll/", views.conversation_poll, name="conversation_poll"),
     path("messages/<int:conversation_id>/send/", views.message_send, name="message_send"),
     path("attachments/<int:message_id>/", views.attachment, name="attachment"),
+    path("staff/companies/", views.staff_companies, name="staff_companies"),
+    path(
+        "staff/companies/<int:company_id>/verify/",
+        views.staff_company_verify,
+        name="staff_company_verify",
+    ),
 ]

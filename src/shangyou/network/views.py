@@ -453,3 +453,33 @@ def unread_badge(request):
     """The navbar's unread counter, polled by HTMX."""
     count = selectors.unread_count(actor=request.actor)
     return render(request, "network/partials/_unread_badge.html", {"count": count})
+
+
+# --- platform staff: the verified badge ---------------------------------------------------
+@require_GET
+@actor_required
+def staff_companies(request):
+    """Platform staff give or withdraw the verified badge (M3). Others: 404."""
+    q = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("verified", "")
+    verified = {"yes": True, "no": False}.get(state)
+    companies = selectors.staff_company_list(user=request.user, q=q, verified=verified)
+    page = BoundedPaginator(companies, PAGE_SIZE, page_hint=request.GET.get("page")).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "network/staff_companies.html", {"page": page, "q": q, "verified": state}
+    )
+
+
+@require_POST
+@actor_required
+def staff_company_verify(request, company_id: int):
+    company = selectors.staff_company_get(user=request.user, company_id=company_id)
+    verified = request.POST.get("verified") == "1"
+    services.company_verify(staff_user=request.user, company=company, verified=verified)
+    if verified:
+        messages.success(request, _("%(name)s is now verified.") % {"name": company.name})
+    else:
+        messages.success(request, _("%(name)s is no longer verified.") % {"name": company.name})
+    return redirect(_next(request, reverse("network:staff_companies")))
