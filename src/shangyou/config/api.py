@@ -10,6 +10,7 @@ from shangyou.core.api_routes import router as core_router
 from shangyou.network.api import router as network_router
 from shangyou.orders.api import router as orders_router
 from shangyou.orders.api_import import router as order_import_router
+from shangyou.purchasing.api import router as purchasing_router
 from shangyou.sales.api import router as sales_router
 
 api.add_router("/", accounts_router)
@@ -22,5 +23,6 @@ api.add_router("/", sales_router)
 api.add_router("/", orders_router)
 api.add_router("/", order_import_router)
 api.add_router("/", analytics_router)
+api.add_router("/", purchasing_router)
 
 __all__ = ["api"]

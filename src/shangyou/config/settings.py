@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shangyou.catalog",
     "shangyou.sales",
     "shangyou.orders",
+    "shangyou.purchasing",
     "shangyou.analytics",
     "shangyou.ops",
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("orders/import/", include("shangyou.orders.import_urls")),
     path("orders/", include("shangyou.orders.urls")),
     path("analytics/", include("shangyou.analytics.urls")),
+    path("purchasing/", include("shangyou.purchasing.urls")),
     path("", include("shangyou.core.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Procurement models (B1–B3)."""
