@@ -120,6 +120,8 @@ class SalesOrder(TenantModel):
         verbose_name=_("buying company"),
     )
     external_ref = models.CharField(max_length=100, blank=True, editable=False)
+    # Days from an invoice's date to its due date (S4).
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
 
     class Meta:
         ordering = ["-order_date", "-id"]
@@ -133,6 +135,7 @@ class SalesOrder(TenantModel):
                 fields=["company", "customer", "-order_date", "-id"], name="order_customer"
             ),
             models.Index(fields=["company", "owner", "-order_date"], name="order_owner"),
+            models.Index(fields=["company", "team", "-order_date", "-id"], name="order_team"),
         ]
         verbose_name = _("sales order")
         verbose_name_plural = _("sales orders")
