@@ -13,6 +13,7 @@
  *   <div data-echarts-url="/x.json">    … from a JSON endpoint (the option object).
  *                                       Pages with charts load echarts.min.js in {% block head %}.
  *   .alert [data-bs-dismiss="alert"]    closes the alert (also without Bootstrap's JS).
+ *   <button data-print>                 prints the page (invoices, quotations).
  *
  * Everything is (re)initialised for content swapped in by HTMX. User-facing texts come from
  * data-msg-* attributes on <body>, translated by the server, so this file has none.
@@ -66,6 +67,13 @@
     event.preventDefault();
     var alert = button.closest(".alert");
     if (alert) alert.remove();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (!button) return;
+    event.preventDefault();
+    window.print();
   });
 
   /* --- confirm before submitting -------------------------------------------------------- */
