@@ -16,7 +16,9 @@ from shangyou.sales.models import Quotation
 from .factories import answer_lines, external_supplier, open_rfq, platform_supplier, rate
 
 
-def test_buyer_to_two_platform_suppliers_and_one_external_end_to_end(tenant_factory):
+def test_buyer_to_two_platform_suppliers_and_one_external_end_to_end(
+    tenant_factory, django_capture_on_commit_callbacks
+):
     buyer = tenant_factory("采购方公司")
     supplier_a = tenant_factory("华东五金")
     supplier_b = tenant_factory("深圳包装")
@@ -87,11 +89,10 @@ def test_buyer_to_two_platform_suppliers_and_one_external_end_to_end(tenant_fact
     assert so.buyer_company_id == buyer.company.pk and so.customer_reference == po_a.number
 
     # A confirms it in its own CRM; the PO shows it (on display, and after the sync)
-    order_confirm(actor=supplier_a.actor("owner"), order=so)
+    with django_capture_on_commit_callbacks(execute=True):  # the orders → purchasing hook
+        order_confirm(actor=supplier_a.actor("owner"), order=so)
     po_a = selectors.purchase_order_get(actor=buyer.actor("owner"), id=po_a.pk)
     assert po_a.effective_status == PurchaseOrder.Status.CONFIRMED
-    purchase_orders.purchase_order_sync_from_sales_order(SalesOrder.objects.get(pk=so.pk))
-    po_a.refresh_from_db()
     assert po_a.status == PurchaseOrder.Status.CONFIRMED
 
     # goods received: A in full (closes), B partly

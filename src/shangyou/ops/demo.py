@@ -70,7 +70,12 @@ PROFILES = {
 
 # Apps that add their own demo data: `load_demo(*, company, members)` with members keyed by the
 # ROLES prefixes ("owner", "sales", …), called in this order for each new demo company.
-DEMO_MODULES = ("shangyou.catalog.demo", "shangyou.sales.demo", "shangyou.orders.demo")
+DEMO_MODULES = (
+    "shangyou.catalog.demo",
+    "shangyou.sales.demo",
+    "shangyou.orders.demo",
+    "shangyou.purchasing.demo",  # buys from the demo companies created before it
+)
 
 
 def demo_logins():

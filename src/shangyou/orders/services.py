@@ -10,6 +10,7 @@ Transitions: draft → confirmed (lines, customer not blacklisted) → partly sh
 A transition locks the order row (`select_for_update`), so two clicks cannot both win.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -373,12 +374,23 @@ def _refuse(order: SalesOrder, action: str, allowed: str) -> Conflict:
     )
 
 
+# Called (after commit) with an order whose status changed: the buyer's purchase order follows
+# its supplier's sales order (procurement registers here; orders never imports it).
+ORDER_STATUS_HOOKS: list[Callable[[SalesOrder], None]] = []
+
+
+def _status_changed(order: SalesOrder) -> None:
+    if order.buyer_company_id and ORDER_STATUS_HOOKS:
+        transaction.on_commit(lambda: [hook(order) for hook in ORDER_STATUS_HOOKS])
+
+
 def _transition(
     *, actor: Actor, order: SalesOrder, data: dict[str, Any], subject: str, body: str = ""
 ) -> SalesOrder:
     order, _changes = model_update(
         actor=actor, instance=order, data=data, expected_version=order.version, clean=False
     )
+    _status_changed(order)
     timeline_add(
         actor=actor,
         customer=order.customer,
@@ -506,4 +518,5 @@ def order_sync_shipping_status(*, actor: Actor, order: SalesOrder) -> SalesOrder
             expected_version=order.version,
             clean=False,
         )
+        _status_changed(order)
     return order

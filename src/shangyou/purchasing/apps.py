@@ -10,3 +10,10 @@ class PurchasingConfig(AppConfig):
     name = "shangyou.purchasing"
     label = "purchasing"
     verbose_name = _("Procurement")
+
+    def ready(self) -> None:
+        from shangyou.orders.services import ORDER_STATUS_HOOKS
+
+        from .purchase_orders import purchase_order_sync_from_sales_order
+
+        ORDER_STATUS_HOOKS.append(purchase_order_sync_from_sales_order)
