@@ -172,6 +172,25 @@ def test_committed_openapi_schema_matches_the_code():
     )
 
 
+def test_api_schema_names_are_unique_across_apps():
+    """OpenAPI components are keyed by class name: two apps' `AnswerIn` would share one entry,
+    and one app's clients would be told the other's body (the isolation harness then sends the
+    wrong payload). Give schemas app-specific names (`RfqAnswerIn`)."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    modules: dict[str, set[str]] = defaultdict(set)
+    pending = [Schema]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            if sub.__module__.startswith("shangyou."):
+                modules[sub.__name__].add(sub.__module__)
+            pending.append(sub)
+    clashes = {name: sorted(found) for name, found in modules.items() if len(found) > 1}
+    assert not clashes, f"schema names used by more than one module: {clashes}"
+
+
 # --- trash, history, jobs -------------------------------------------------------------------------
 def test_trash_restore_via_api_brings_the_record_back(tenant):
     customer = CustomerFactory(actor=tenant.actor("sales"), name="张伟")

@@ -128,7 +128,7 @@ class RfqOut(Schema):
     version: int
 
 
-class InvitationOut(Schema):
+class RfqInvitationOut(Schema):
     id: int
     supplier_id: int
     supplier_name: str = Field(alias="supplier.name")
@@ -148,7 +148,7 @@ class RfqDetailOut(RfqOut):
     delivery_address: str
     payment_terms: str
     lines: list[RfqLineOut]
-    invitations: list[InvitationOut]
+    invitations: list[RfqInvitationOut]
 
     @staticmethod
     def resolve_lines(obj):
@@ -376,7 +376,7 @@ class AnswerLineIn(Schema):
     remarks: str = ""
 
 
-class AnswerIn(Schema):
+class RfqAnswerIn(Schema):
     currency: str = ""
     valid_until: date | None = None
     payment_terms: str = ""
@@ -466,7 +466,7 @@ def rfq_delete(request: HttpRequest, rfq_id: int):
     return Status(204, None)
 
 
-@router.post("/purchasing/rfqs/{rfq_id}/invitations", response={201: list[InvitationOut]})
+@router.post("/purchasing/rfqs/{rfq_id}/invitations", response={201: list[RfqInvitationOut]})
 def rfq_invite(request: HttpRequest, rfq_id: int, payload: InviteIn):
     rfq = selectors.rfq_get(actor=request.auth, id=rfq_id)
     created = services.rfq_invite(actor=request.auth, rfq=rfq, **payload.dict())
@@ -644,7 +644,7 @@ def incoming_get(request: HttpRequest, rfq_invite_id: int):
 
 
 @router.post("/purchasing/incoming-rfqs/{rfq_invite_id}/answer", response=AnswerOut)
-def incoming_answer(request: HttpRequest, rfq_invite_id: int, payload: AnswerIn):
+def incoming_answer(request: HttpRequest, rfq_invite_id: int, payload: RfqAnswerIn):
     """Answer (or change the answer) before the deadline; late answers get 409."""
     invitation = selectors.incoming_get(actor=request.auth, id=rfq_invite_id)
     return services.rfq_answer_submit(
