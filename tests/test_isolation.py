@@ -275,7 +275,7 @@ PARAM_FACTORIES: dict[str, Callable[[CompanyA], object]] = {
 
 # Each later app keeps its own entries in tests/<app>/isolation.py: PARAM_FACTORIES (and, with a
 # reason each, PUBLIC_ROUTES) — merged here so the harness walks their endpoints too.
-for _app in ("catalog", "sales", "orders", "analytics", "purchasing"):
+for _app in ("catalog", "sales", "orders", "analytics", "purchasing", "network"):
     try:
         _module = importlib.import_module(f"tests.{_app}.isolation")
     except ModuleNotFoundError as _exc:
