@@ -9,3 +9,10 @@ class CatalogConfig(AppConfig):
     name = "shangyou.catalog"
     label = "catalog"
     verbose_name = _("Products")
+
+    def ready(self) -> None:
+        from shangyou.contacts import selectors as contacts
+
+        from . import customer_page
+
+        contacts.CUSTOMER_SECTION_PROVIDERS.append(customer_page.customer_sections)

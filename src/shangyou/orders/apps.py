@@ -11,8 +11,12 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from shangyou.contacts import selectors as contacts
         from shangyou.contacts.grading import METRICS_PROVIDERS
 
+        from . import customer_page
         from .selectors import customer_spend_metrics
 
         METRICS_PROVIDERS.append(customer_spend_metrics)
+        contacts.CUSTOMER_FIGURE_PROVIDERS.append(customer_page.customer_figures)
+        contacts.CUSTOMER_SECTION_PROVIDERS.append(customer_page.customer_sections)
