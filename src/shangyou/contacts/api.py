@@ -149,9 +149,19 @@ class DuplicateOut(Schema):
     reasons: list[str]
 
 
+class FirstOpportunityIn(Schema):
+    """The first opportunity to open with the conversion (C2)."""
+
+    name: str
+    amount: Decimal = Decimal(0)
+    currency: str = "CNY"
+    expected_close: date | None = None
+
+
 class ConvertIn(Schema):
     owner_id: int | None = None
     version: int | None = None
+    opportunity: FirstOpportunityIn | None = None
 
 
 class AssignIn(Schema):
@@ -460,6 +470,7 @@ def customer_convert(request: HttpRequest, customer_id: int, payload: ConvertIn)
         customer=customer,
         owner_id=payload.owner_id,
         version=version_from(request, payload.version),
+        opportunity=payload.opportunity.dict() if payload.opportunity else None,
     )
 
 

@@ -4,6 +4,7 @@ assign), lead conversion, grades set by hand, blacklist, tags, custom fields, de
 Timeline, schedule, documents, grading, merge, import and export live in their own modules.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -270,11 +271,22 @@ def customer_assign(*, actor: Actor, customer_ids: list[int], owner_id: int | No
     return count
 
 
+# Called after a lead converts, in the same transaction: sales opens the first opportunity when
+# `opportunity` data is given (contacts never imports sales).
+CONVERSION_HOOKS: list[Callable[..., None]] = []
+
+
 @transaction.atomic
 def customer_convert(
-    *, actor: Actor, customer: Customer, owner_id: int | None = None, version: int | None = None
+    *,
+    actor: Actor,
+    customer: Customer,
+    owner_id: int | None = None,
+    version: int | None = None,
+    opportunity: dict[str, Any] | None = None,
 ) -> Customer:
-    """Lead → customer (C2): keeps the history, sets the owner, records the conversion."""
+    """Lead → customer (C2): keeps the history, sets the owner, records the conversion and, with
+    `opportunity` ({"name", "amount", "expected_close" …}), opens the first opportunity."""
     if customer.stage == Customer.Stage.CUSTOMER:
         raise Conflict(_("%(name)s is already a customer.") % {"name": customer.name})
     data: dict[str, Any] = {"stage": Customer.Stage.CUSTOMER}
@@ -294,6 +306,8 @@ def customer_convert(
         author=actor.user,
         subject=_("Converted from lead to customer"),
     )
+    for hook in CONVERSION_HOOKS:
+        hook(actor=actor, customer=customer, opportunity=opportunity)
     return customer
 
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -529,6 +529,11 @@ def customer_convert(request, customer_id: int):
         version=int(version) if version.isdigit() else None,
     )
     messages.success(request, _("%(name)s is now a customer.") % {"name": customer.name})
+    if request.POST.get("then") == "opportunity":
+        try:  # the sales app's form, opened for this customer
+            return redirect(reverse("sales:opportunity_create") + f"?customer_id={customer.pk}")
+        except NoReverseMatch:
+            pass
     return redirect(_detail_url(customer.pk))
 
 

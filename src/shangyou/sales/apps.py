@@ -15,8 +15,10 @@ class SalesConfig(AppConfig):
 
         from shangyou.collab.services import register_target
         from shangyou.contacts import selectors as contacts
+        from shangyou.contacts.services import CONVERSION_HOOKS
 
         from . import selectors
+        from .conversion import open_first_opportunity
 
         register_target(
             "sales.opportunity",
@@ -35,3 +37,4 @@ class SalesConfig(AppConfig):
         figures = getattr(contacts, "CUSTOMER_FIGURE_PROVIDERS", None)
         if figures is not None and selectors.customer_figures not in figures:
             figures.append(selectors.customer_figures)
+        CONVERSION_HOOKS.append(open_first_opportunity)
