@@ -246,7 +246,7 @@ def test_tables_are_added_to_existing_customers(db):
     assert not TimelineEntry.objects.exists()
     assert summary["tables_requested"] == ["contacts"]
     with pytest.raises(ValueError, match="unknown table"):
-        generate(Options(scale=0, seed=22, workers=1, tables=("orders",)), log=quiet)
+        generate(Options(scale=0, seed=22, workers=1, tables=("invoices",)), log=quiet)
 
 
 def test_directory_profiles_are_found_by_product_pinyin_and_chinese(db):

@@ -1,6 +1,9 @@
-from django.urls import path  # noqa: F401 - routes are added as the pages land
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("sales/", views.sales, name="sales"),
+    path("sales/export.csv", views.sales_csv, name="sales_csv"),  # ?table=period|owner|…
+]

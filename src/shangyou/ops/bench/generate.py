@@ -60,6 +60,8 @@ class Options:
     tables: tuple[str, ...] | None = None
     #: Extra member companies with public profiles, for the directory scenario.
     directory_companies: int = 0
+    #: Sales orders (with ~4 lines each, categories and products) over the companies' customers.
+    orders: int = 0
 
 
 @dataclass
@@ -322,13 +324,18 @@ class ChunkedTable(TableGenerator):
 
     model = None
     rows_fn: Callable[[Chunk], list[tuple]]
+    #: Rows carry their primary key (first column); the id sequence is moved past them.
+    with_pk = False
 
     def chunks(self, ctx: GenerateContext) -> list[Chunk]:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def run(self, ctx: GenerateContext) -> TableResult:
         table = self.model._meta.db_table
-        columns = [f.column for f in model_columns(self.model)]
+        fields = model_columns(self.model)
+        if self.with_pk:
+            fields = [self.model._meta.pk, *fields]
+        columns = [f.column for f in fields]
         chunks = self.chunks(ctx)
         total = sum(c.rows for c in chunks)
         bulk = loader.BulkLoader(vendor=ctx.vendor)
@@ -347,6 +354,8 @@ class ChunkedTable(TableGenerator):
                     load_seconds = time.perf_counter() - started
             else:
                 total = bulk.load(table, columns, imap(_make_and_encode, work), progress.add)
+        if self.with_pk and ctx.vendor == "postgresql":
+            loader.sequence_past_max(table, self.model._meta.pk.column)
         if ctx.vendor == "sqlite":
             loader.sqlite_fts_check(table, log=ctx.log)
         if ctx.vendor == "postgresql":
@@ -547,6 +556,7 @@ def generate(
         "scale": options.scale,
         "tables_requested": list(options.tables) if options.tables is not None else None,
         "directory_companies": options.directory_companies,
+        "orders": options.orders,
         "companies": [
             {"slug": p.slug, "name": p.name, "customers": p.customers} for p in ctx.companies
         ],
@@ -558,4 +568,4 @@ def generate(
 
 
 # The generators of other tables register themselves on import (in this order).
-from . import crm, directory  # noqa: E402, F401
+from . import crm, directory, orders  # noqa: E402, F401

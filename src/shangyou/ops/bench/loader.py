@@ -208,6 +208,16 @@ def indexes_dropped(table: str, *, log: Callable[[str], None], parallel: int = 2
         log(f"  {len(indexes)} indexes rebuilt in {time.perf_counter() - started:.1f} s")
 
 
+def sequence_past_max(table: str, column: str = "id") -> None:
+    """PostgreSQL: after rows were loaded with explicit ids, the next id follows the largest."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, %s), "  # noqa: S608 - names from models
+            f"(SELECT COALESCE(MAX({column}), 0) + 1 FROM {table}), false)",
+            [table, column],
+        )
+
+
 def analyze(table: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {table}")

@@ -446,6 +446,10 @@ def run(
     try:
         for name in names or list(SCENARIOS):
             sc = SCENARIOS[name]
+            reason = sc.skip_reason(ctx)
+            if reason:
+                log(f"{name}: skipped — {reason}")
+                continue
             log(f"{name} ({db}, {size['customers_in_company']:,} customers in company) …")
             load_before = os.getloadavg()[0]
             if sc.batch:

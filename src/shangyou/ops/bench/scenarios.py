@@ -78,6 +78,10 @@ class Scenario:
         """The untimed requests sent first (default: the timed ones)."""
         return self.requests(ctx)
 
+    def skip_reason(self, ctx: RunContext) -> str | None:
+        """Why this scenario cannot run here (e.g. its endpoint has not landed); None: it can."""
+        return None
+
     def patched(self, ctx: RunContext):
         """A context manager around the timed requests (e.g. to switch a side effect off)."""
         return nullcontext()
@@ -343,4 +347,4 @@ class ProfileViewNoVisit(ProfileView):
 
 
 # Batch scenarios (one big timed operation) register themselves here.
-from . import importbench  # noqa: E402, F401
+from . import importbench, ordersbench  # noqa: E402, F401

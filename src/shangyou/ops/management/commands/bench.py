@@ -32,6 +32,14 @@ class Command(BaseCommand):
             metavar="N",
             help="Also create N member companies with public profiles (directory scenario).",
         )
+        g.add_argument(
+            "--orders",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also create N sales orders (~4 lines each), with categories and products, "
+            "spread over the companies' customers (with --tables: add them to existing data).",
+        )
         g.add_argument("--seed", type=int, default=1)
         g.add_argument("--companies", type=int, default=5)
         g.add_argument(
@@ -108,6 +116,7 @@ class Command(BaseCommand):
         opts = gen.Options(
             tables=tables,
             directory_companies=options["directory_companies"],
+            orders=options["orders"],
             scale=options["scale"],
             seed=options["seed"],
             companies=options["companies"],

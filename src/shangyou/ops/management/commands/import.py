@@ -9,7 +9,11 @@ from shangyou.ops.commands_support import actor_for_command
 
 
 class Command(BaseCommand):
-    help = "Import data: `import customers FILE --company SLUG [--dry-run] [--skip-invalid]`."
+    help = (
+        "Import data: `import customers FILE --company SLUG [--dry-run] [--skip-invalid]`, "
+        "`import orders FILE --company SLUG [--dry-run] [--skip-invalid] "
+        "[--create-missing|--report-missing] [--skip-existing]`."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True)
@@ -28,7 +32,38 @@ class Command(BaseCommand):
             help="What to do with rows that match an existing customer (default: skip).",
         )
 
+        orders = sub.add_parser(
+            "orders", help="Order history, one order line per row (.csv, .xlsx)."
+        )
+        orders.add_argument("file")
+        orders.add_argument("--company", required=True, help="Company slug.")
+        orders.add_argument("--user", default="", help="Acting member's email (default: owner).")
+        orders.add_argument("--dry-run", action="store_true", help="Validate and report only.")
+        orders.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid orders, skip those with invalid rows (or missing records).",
+        )
+        missing = orders.add_mutually_exclusive_group()
+        missing.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="Create the customers and products the company does not have yet.",
+        )
+        missing.add_argument(
+            "--report-missing",
+            action="store_true",
+            help="Report unknown customers and products as errors (the default).",
+        )
+        orders.add_argument(
+            "--skip-existing",
+            action="store_true",
+            help="Skip orders whose number the company already uses (e.g. imported before).",
+        )
+
     def handle(self, *args, **options):
+        if options["kind"] == "orders":
+            return self._orders(options)
         from shangyou.contacts import importing
 
         actor = actor_for_command(options["company"], options["user"])
@@ -80,4 +115,70 @@ class Command(BaseCommand):
         self.stdout.write(
             f"imported: {result['created']} created, {result['merged']} merged, "
             f"{result['skipped']} skipped"
+        )
+
+    def _orders(self, options):
+        from shangyou.orders import importing
+
+        actor = actor_for_command(options["company"], options["user"])
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        try:
+            job = importing.order_import_preview(
+                actor=actor, filename=path.name, data=path.read_bytes()
+            )
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        report = job.report
+        create = options["create_missing"]
+        for problem in report["problems"]:
+            self.stderr.write(f"note: {problem}")
+        for error in report["errors"]:
+            self.stderr.write(f"row {error['row']}: {'; '.join(error['messages'])}")
+        stream = self.stdout if create else self.stderr
+        for c in report["missing_customers"]:
+            label = " ".join(p for p in (c["code"], c["name"]) if p)
+            verb = "will be created" if create else "not found"
+            stream.write(f"row {c['row']}: customer {label}: {verb}")
+        for p in report["missing_products"]:
+            label = " ".join(dict.fromkeys(x for x in (p["sku"], p["name"]) if x))
+            verb = "will be created" if create else "not found"
+            stream.write(f"row {p['row']}: product {label}: {verb}")
+        for e in report["existing"]:
+            verb = "skipped (already imported)" if options["skip_existing"] else "already used"
+            self.stderr.write(f"row {e['row']}: order number {e['number']} {verb}")
+        totals = ", ".join(f"{k} {v}" for k, v in report["file_totals"].items()) or "0"
+        self.stdout.write(
+            f"{report['rows']} rows, {report['orders']} orders, {report['invalid_orders']} "
+            f"invalid orders, {report['missing_customer_count']} unknown customers, "
+            f"{report['missing_product_count']} unknown products, "
+            f"{report['existing_count']} existing order numbers; file total {totals}"
+        )
+        commit_options = {
+            "skip_invalid": options["skip_invalid"],
+            "create_missing": create,
+            "skip_existing": options["skip_existing"],
+        }
+        refusal = importing.order_import_refusal(report, commit_options)
+        if options["dry_run"] or refusal:
+            importing.order_import_cancel(actor=actor, job=job)
+            if refusal:
+                if options["dry_run"]:
+                    self.stderr.write(refusal)
+                    sys.exit(1)
+                raise CommandError(f"nothing imported: {refusal}")
+            return
+        try:
+            importing.order_import_commit(actor=actor, job=job, **commit_options)
+            # The command is itself the worker for its import: run it here, with progress.
+            result = importing.order_import_run(job_id=job.pk, echo=echo_to(self.stderr))
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        imported = ", ".join(f"{k} {v}" for k, v in result["imported_totals"].items()) or "0"
+        self.stdout.write(
+            f"imported: {result['orders']} orders, {result['lines']} lines, "
+            f"{result['customers_created']} customers and {result['products_created']} products "
+            f"created, {result['skipped_invalid']} invalid and {result['skipped_existing']} "
+            f"existing orders skipped; file total {totals}, imported total {imported}"
         )
