@@ -541,3 +541,23 @@ def test_supplier_import_command_prints_rows_and_dry_run_writes_nothing(tenant, 
         actor=tenant.actor(), path=str(path), dry_run=True, skip_invalid=True, out=out, err=err
     )
     assert code == 0 and not Customer.objects.filter(name="华南电子").exists()
+
+
+def test_shangyou_import_suppliers_command(tenant, tmp_path):
+    """The console script: exit status 1 and the bad row on stderr; --skip-invalid imports."""
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "suppliers.csv"
+    path.write_text(CSV, encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import", "suppliers", str(path), company=tenant.company.slug, stderr=err)
+    assert exit_info.value.code == 1 and "3" in err.getvalue()
+    assert not Customer.objects.filter(company=tenant.company, name="华南电子").exists()
+    call_command(
+        "import", "suppliers", str(path), company=tenant.company.slug, skip_invalid=True,
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+    assert Customer.objects.get(company=tenant.company, name="华南电子").is_supplier

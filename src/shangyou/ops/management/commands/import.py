@@ -61,9 +61,34 @@ class Command(BaseCommand):
             help="Skip orders whose number the company already uses (e.g. imported before).",
         )
 
+        suppliers = sub.add_parser(
+            "suppliers", help="Suppliers (.csv, .xlsx): the supplier role on CRM records."
+        )
+        suppliers.add_argument("file")
+        suppliers.add_argument("--company", required=True, help="Company slug.")
+        suppliers.add_argument("--user", default="", help="Acting member's email (default: owner).")
+        suppliers.add_argument("--dry-run", action="store_true", help="Validate and report only.")
+        suppliers.add_argument(
+            "--skip-invalid", action="store_true", help="Import the valid rows, skip the rest."
+        )
+
     def handle(self, *args, **options):
         if options["kind"] == "orders":
             return self._orders(options)
+        if options["kind"] == "suppliers":
+            from shangyou.purchasing.importing import run_supplier_import_command
+
+            code = run_supplier_import_command(
+                actor=actor_for_command(options["company"], options["user"]),
+                path=options["file"],
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+                out=self.stdout,
+                err=self.stderr,
+            )
+            if code:
+                sys.exit(code)
+            return
         from shangyou.contacts import importing
 
         actor = actor_for_command(options["company"], options["user"])
