@@ -342,3 +342,21 @@ def test_another_companys_records_are_never_matched(tenant, other_tenant):
     assert job.report["missing_product_count"] == 1
     with pytest.raises(Exception):  # noqa: B017, PT011 - NotFound through the selector
         importing.order_import_get(actor=other, id=job.pk)
+
+
+def test_imported_numbers_in_our_pattern_move_the_counter_past_them(tenant):
+    """An imported SO-<this year>-00007 must not collide with the next order made here."""
+    from django.utils import timezone
+
+    from shangyou.orders.services import order_create
+    from tests.orders.factories import lines
+
+    year = timezone.localdate().year
+    data = HEAD + (
+        f"SO-{year}-00007,C1,甲公司,{year}-01-05,S1,阀门,2,10.00,20.00\n"
+        f"SO-{year - 1}-00950,C1,甲公司,{year - 1}-12-05,S1,阀门,1,10.00,10.00\n"
+    )
+    run(tenant.actor("owner"), data, create_missing=True)
+    customer = Customer.objects.get(company=tenant.company, name="甲公司")
+    order = order_create(actor=tenant.actor("owner"), customer=customer, lines=lines(("X", 1, 1)))
+    assert order.number == f"SO-{year}-00008"

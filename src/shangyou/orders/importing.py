@@ -40,6 +40,7 @@ customer name, and orders, lines and timeline entries are written with COPY on P
 (bulk_create on SQLite).
 """
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ from shangyou.contacts.importers.tabular import read_table
 from shangyou.contacts.models import Customer, TimelineEntry
 from shangyou.core.actor import Actor
 from shangyou.core.errors import Conflict, NotFound, ValidationFailed
-from shangyou.core.models import AuditEntry, TaskProgress
+from shangyou.core.models import AuditEntry, Sequence, TaskProgress
 from shangyou.core.money import CENT, to_cents
 from shangyou.core.progress import Progress, progress_start
 from shangyou.core.search import fold, normalize_phone
@@ -871,6 +872,7 @@ def _apply(*, actor: Actor, job: OrderImportJob, parsed: ParsedFile, progress) -
         if progress:
             progress.advance(sum(len(o.rows) for o in batch))
     writer.touch_customers()
+    _advance_numbering(actor=actor, numbers=[o.number for o in plan.orders])
     imported = (
         SalesOrder.objects.filter(company_id=actor.company_id, external_ref=writer.ref)
         .values("currency")
@@ -888,6 +890,26 @@ def _apply(*, actor: Actor, job: OrderImportJob, parsed: ParsedFile, progress) -
         "planned_totals": _totals(plan.orders),
         "imported_totals": {r["currency"]: str(to_cents(r["total"])) for r in imported},
     }
+
+
+ORDER_NUMBER_RE = re.compile(r"^SO-(\d{4})-(\d+)$")
+
+
+def _advance_numbering(*, actor: Actor, numbers: list[str]) -> None:
+    """Imported numbers in our own pattern (SO-2026-00042) move the company's counter past
+    them, so the next order made here does not collide with an imported one."""
+    highest: dict[str, int] = {}
+    for number in numbers:
+        match = ORDER_NUMBER_RE.match(number)
+        if match:
+            year, value = match.group(1), int(match.group(2))
+            highest[year] = max(highest.get(year, 0), value)
+    for year, value in highest.items():
+        counter, _created = Sequence.objects.get_or_create(
+            company_id=actor.company_id, key="SO", period=year, defaults={"last_value": value}
+        )
+        if counter.last_value < value:
+            Sequence.objects.filter(pk=counter.pk, last_value__lt=value).update(last_value=value)
 
 
 def _create_customers(actor, keys, m: Matches, teams, now) -> dict[tuple[str, str], int]:
