@@ -461,7 +461,10 @@ def public_answer(request, token: str):
         "purchasing/public_answer.html",
         _answer_context(invitation, public=True, token=token),
     )
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # The token must not leak to other sites through the Referer; "same-origin" keeps it here.
+    # Not "no-referrer": with it Chromium sends `Origin: null` on the form's POST, which
+    # Django's CSRF check refuses, so the external supplier could not send its answer.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
