@@ -128,7 +128,7 @@ class OrderFilterForm(forms.Form):
     )
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, empty_value=None, required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=_date_widget())
-    date_to = forms.DateField(label=_("To"), required=False, widget=_date_widget())
+    date_to = forms.DateField(label=_("Until"), required=False, widget=_date_widget())
 
     def __init__(self, *args, members=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

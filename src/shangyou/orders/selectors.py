@@ -109,7 +109,7 @@ def order_list(
 def order_get(*, actor: Actor, id: int) -> SalesOrder:
     order = (
         _orders(actor)
-        .select_related("customer", "owner", "team", "updated_by")
+        .select_related("customer", "owner", "team", "updated_by", "quotation")
         .filter(pk=id)
         .first()
     )

@@ -258,7 +258,25 @@ def order_create(
         related=order,
         data={"status": order.status, "total": str(order.total)},
     )
+    if order.status == SalesOrder.Status.CONFIRMED:
+        _customer_won(actor=actor, customer_id=customer.pk)
     return order
+
+
+def _customer_won(*, actor: Actor, customer_id: int) -> None:
+    """A lead or prospect with a confirmed order has become a customer (C2): its stage moves to
+    customer (audited in its history; the order itself is on the timeline)."""
+    from shangyou.contacts.services import customer_update
+
+    customer = Customer.objects.filter(company_id=actor.company_id, pk=customer_id).first()
+    if customer is None or customer.stage not in (Customer.Stage.LEAD, Customer.Stage.PROSPECT):
+        return
+    customer_update(
+        actor=actor,
+        customer=customer,
+        data={"stage": Customer.Stage.CUSTOMER},
+        version=customer.version,
+    )
 
 
 def _owner_fields(*, actor: Actor, owner_id: int | None) -> dict[str, Any]:
@@ -418,12 +436,14 @@ def order_confirm(*, actor: Actor, order: SalesOrder) -> SalesOrder:
     from shangyou.contacts.services import ensure_can_sell
 
     ensure_can_sell(customer=order.customer)
-    return _transition(
+    order = _transition(
         actor=actor,
         order=order,
         data={"status": SalesOrder.Status.CONFIRMED, "confirmed_at": timezone.now()},
         subject=_("Order %(number)s confirmed") % {"number": order.number},
     )
+    _customer_won(actor=actor, customer_id=order.customer_id)
+    return order
 
 
 @transaction.atomic

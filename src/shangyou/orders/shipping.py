@@ -295,21 +295,41 @@ def tracking_throttle(*, ip: str) -> None:
         )
 
 
+def tracking_phone_keys(phone: str) -> list[str]:
+    """The stored forms (`normalize_phone` of the customer's phone) that `phone` may match.
+
+    A Chinese landline is written nationally with its trunk 0 ("0571-8765 4321") and
+    internationally without it ("+86 571 8765 4321"); `normalize_phone` strips the country code
+    only from 13-digit numbers (mobiles). So the national significant number — without 0086/86
+    and the trunk 0 — is compared in each form it can be stored in.
+    """
+    digits = "".join(ch for ch in normalize_phone(phone) if ch.isdigit())
+    if len(digits) < 6:
+        return [digits] if digits else []
+    national = digits
+    if national.startswith("0086"):
+        national = national[4:]
+    elif national.startswith("86") and len(national) >= 11:  # no Chinese number starts with 86
+        national = national[2:]
+    national = national.removeprefix("0")
+    return sorted({digits, national, f"0{national}", f"86{national}", f"860{national}"})
+
+
 def tracking_lookup(*, number: str, phone: str = "", email: str = "", ip: str) -> SalesOrder:
     """The order with this number whose customer has this phone (any format) or email (any
     case). Wrong number, wrong phone or wrong email all answer the same "not found"."""
     tracking_throttle(ip=ip)
     number = (number or "").strip().upper()
-    phone_key = normalize_phone(phone or "") if (phone or "").strip() else ""
+    phone_keys = tracking_phone_keys(phone or "")
     email_key = (email or "").strip().lower()
     not_found = NotFound(
         _("No order matches this order number and phone number or email. Check both and try again.")
     )
-    if not number or not (phone_key or email_key):
+    if not number or not (phone_keys or email_key):
         raise not_found
     orders = SalesOrder.objects.filter(number=number).exclude(status=SalesOrder.Status.DRAFT)
-    if phone_key:
-        orders = orders.filter(tracking_phone=phone_key)
+    if phone_keys:
+        orders = orders.filter(tracking_phone__in=phone_keys)
     else:
         orders = orders.filter(tracking_email=email_key)
     order = orders.select_related("company").order_by("id").first()

@@ -70,7 +70,10 @@ def public_quotation(request, token: str):
             status=status,
         )
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The signed link must not leak to other sites through the Referer header, but not
+    # "no-referrer": with it Chromium sends `Origin: null` on the answer form's POST, which
+    # Django's CSRF check rejects (403) — the customer could not accept at all.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -1,5 +1,7 @@
 """Small presentation helpers of the sales pages."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 register = template.Library()
@@ -41,3 +43,20 @@ def qty(value) -> str:
         return ""
     text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def unit_price(value) -> str:
+    """A unit price with 2 to 4 decimals and grouped thousands: 98000 → 98,000.00,
+    18.5 → 18.50, 0.5765 → 0.5765 (unit prices are stored with 4 places; never rounded away)."""
+    if value in (None, ""):
+        return ""
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.0001"))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{number:,.4f}"
+    for _ in range(2):
+        if text.endswith("0"):
+            text = text[:-1]
+    return text
