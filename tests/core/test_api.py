@@ -34,6 +34,14 @@ def list_operations() -> list[tuple[str, dict]]:
 BARE_ARRAY_ALLOWED = {
     # A bounded look-up (the few look-alikes shown while filling in the create form).
     "/api/v1/customers/duplicates",
+    # The few children of one record, always shown whole on the parent's page: a category's
+    # specification attributes, a product's images and grants, an order's shipments, the
+    # answers to one RFQ (one per invited supplier).
+    "/api/v1/categories/{category_id}/attributes",
+    "/api/v1/products/{product_id}/images",
+    "/api/v1/products/{product_id}/grants",
+    "/api/v1/orders/{order_id}/shipments",
+    "/api/v1/purchasing/rfqs/{rfq_id}/answers",
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Payment, SalesOrder, Shipment
 
@@ -127,7 +128,9 @@ class OrderFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("Any")), *SalesOrder.Status.choices], required=False
     )
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, empty_value=None, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_widget())
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=_date_widget()
+    )
     date_to = forms.DateField(label=_("Until"), required=False, widget=_date_widget())
 
     def __init__(self, *args, members=(), **kwargs) -> None:

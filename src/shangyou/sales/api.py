@@ -77,7 +77,7 @@ class OpportunityOut(Schema):
     updated_at: datetime
 
 
-class OpportunityFilters(Schema):
+class PipelineFilters(Schema):
     q: str = ""
     stage: str = ""
     status: Literal["", "open", "closed"] = ""
@@ -85,6 +85,9 @@ class OpportunityFilters(Schema):
     customer: int | None = None
     close_after: date | None = None
     close_before: date | None = None
+
+
+class OpportunityFilters(PipelineFilters):
     sort: str = "-created"
     limit: int = 50
     offset: int = 0
@@ -316,13 +319,10 @@ def opportunity_stage(request: HttpRequest, opportunity_id: int, payload: Opport
 
 
 @router.get("/pipeline", response=PipelineOut)
-def pipeline(request: HttpRequest, filters: Query[OpportunityFilters]):
+def pipeline(request: HttpRequest, filters: Query[PipelineFilters]):
     """The weighted pipeline (Σ amount × probability) per stage and currency, and the open
     stages' totals per currency."""
-    data = filters.dict()
-    for key in ("sort", "limit", "offset"):
-        data.pop(key)
-    return selectors.pipeline_summary(actor=request.auth, filters=data)
+    return selectors.pipeline_summary(actor=request.auth, filters=filters.dict())
 
 
 # --- quotations ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shangyou.catalog.models import CURRENCIES
 
@@ -168,7 +169,9 @@ class QuotationFilterForm(forms.Form):
     )
     owner = forms.ChoiceField(label=_("Owner"), required=False)
     customer = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_widget())
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=_date_widget()
+    )
     date_to = forms.DateField(label=_("Until"), required=False, widget=_date_widget())
     current = forms.BooleanField(label=_("Hide superseded revisions"), required=False)
 
