@@ -6,6 +6,7 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shangyou.accounts.selectors import membership_list
 from shangyou.core.decorators import actor_required
@@ -155,7 +156,7 @@ def sales_csv(request):
         "region": lambda r: [r.extra, r.label],
     }[group_by]
     with_headers = [str(h) for h in _csv_headers(group_by)]
-    writer.writerow([*with_headers, _("Currency"), _("Orders"), _("Amount")])
+    writer.writerow([*with_headers, _("Currency"), pgettext("count", "Orders"), _("Amount")])
     for row in rows:
         cells = [_neutral(c) for c in first(row)]
         writer.writerow([*cells, row.currency, row.orders, row.amount])

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shangyou.contacts.exporting import neutralise
 
@@ -57,7 +58,7 @@ def open_lines_rows(lines) -> Iterator[list]:
 def open_lines_header() -> list[str]:
     return [
         _("Order number"), _("Order status"), _("Customer"), _("SKU"), _("Description"),
-        _("Ordered"), _("Shipped"), _("Open quantity"), _("Unit"), _("Required date"),
+        _("Ordered"), pgettext("quantity", "Shipped"), _("Open quantity"), _("Unit"), _("Required date"),
     ]  # fmt: skip
 
 
@@ -68,7 +69,7 @@ def open_lines_response(lines) -> StreamingHttpResponse:
 def receivables_response(report: dict) -> StreamingHttpResponse:
     header = [
         _("Customer"), _("Currency"), _("Current"), _("1–30 days"), _("31–60 days"),
-        _("61–90 days"), _("Over 90 days"), _("Total"), _("Invoices"),
+        _("61–90 days"), _("Over 90 days"), _("Total"), pgettext("count", "Invoices"),
     ]  # fmt: skip
     keys = ("current", "d1_30", "d31_60", "d61_90", "d90_plus", "total")
     rows = [
