@@ -20,7 +20,7 @@ def test_staff_see_every_company_with_its_badge(staff_client, other_tenant, lang
     staff_client.cookies["django_language"] = language
     html = staff_client.get(reverse("network:staff_companies")).content.decode()
     assert other_tenant.company.name in html
-    assert ("公司认证" if language == "zh-hans" else "Company verification") in html
+    assert ("企业认证" if language == "zh-hans" else "Company verification") in html
     assert 'id="nav-staff-companies"' in html
 
 

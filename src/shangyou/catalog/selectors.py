@@ -482,3 +482,61 @@ def price_for(
         original_price=Decimal(price),
         original_currency=from_currency,
     )
+
+
+# --- the platform: public products, read across companies ---------------------------------------
+# The network app shows other companies' public products; these reads take no actor because the
+# rows are public by definition — the callers add the company rules (public profile, blocks).
+def public_product_images(*, product: Product) -> QuerySet[ProductImage]:
+    """The images of a product, in their order (trashed ones hidden)."""
+    return ProductImage.objects.filter(company_id=product.company_id, product=product).order_by(
+        "position", "id"
+    )
+
+
+def public_product_image_get(*, id: int) -> ProductImage:
+    """An image of a public, not discontinued, not trashed product; NotFound otherwise."""
+    image = (
+        ProductImage.objects.filter(
+            pk=id,
+            product__is_public=True,
+            product__deleted_at__isnull=True,
+        )
+        .exclude(product__status=Product.Status.DISCONTINUED)
+        .select_related("product")
+        .first()
+    )
+    if image is None:
+        raise NotFound()
+    return image
+
+
+def product_specification_rows(*, product: Product) -> list[tuple[str, object, str]]:
+    """(label, value, unit) of the product's specifications, labelled by the attributes of its
+    category and the category's ancestors (keys without an attribute show as they are)."""
+    values = product.specifications or {}
+    if not values:
+        return []
+    labels: dict[str, AttributeDefinition] = {}
+    if product.category_id:
+        parents = dict(
+            Category.objects.filter(company_id=product.company_id).values_list("pk", "parent_id")
+        )
+        lineage: list[int] = []
+        node: int | None = product.category_id
+        while node is not None and node not in lineage:
+            lineage.append(node)
+            node = parents.get(node)
+        depth = {pk: i for i, pk in enumerate(lineage)}  # nearest category wins
+        attributes = AttributeDefinition.objects.filter(
+            company_id=product.company_id, category_id__in=lineage
+        )
+        for attribute in sorted(attributes, key=lambda a: -depth[a.category_id]):
+            labels[attribute.key] = attribute
+    rows = []
+    for key, value in values.items():
+        attribute = labels.get(key)
+        rows.append(
+            (attribute.label if attribute else key, value, attribute.unit if attribute else "")
+        )
+    return rows

@@ -1,13 +1,17 @@
 """Platform API: profiles, directory search, business friends, visitor records, conversations."""
 
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate
+from shangyou.core.pagination import bounded_count
 
 from . import selectors, services
 from .models import Audience
@@ -127,6 +131,7 @@ class VisitOut(Schema):
     company_name: str | None
     target_kind: str
     target_id: int
+    product_name: str | None = None  # the product viewed (target_kind "product"), when known
     day: date
     count: int
     last_at: datetime
@@ -166,6 +171,19 @@ class ConversationIn(Schema):
     quoted_kind: str = ""
     quoted_id: int | None = None
     quoted_text: str = ""
+    product_id: int | None = Field(
+        default=None,
+        description="Quote a public product of your company or of the recipient (422 otherwise).",
+    )
+
+
+class QuotedProductOut(Schema):
+    id: int
+    name: str
+    sku: str
+    company_id: int
+    company_name: str
+    public: bool  # still shown on the platform (its page and image routes answer)
 
 
 class MessageOut(Schema):
@@ -177,7 +195,83 @@ class MessageOut(Schema):
     quoted_kind: str
     quoted_id: int | None
     quoted_text: str
+    product: QuotedProductOut | None = None
     created_at: datetime
+
+    @staticmethod
+    def resolve_product(obj) -> dict | None:
+        product = obj.product if obj.product_id else None
+        if product is None:
+            return None
+        return {
+            "id": product.pk,
+            "name": product.name,
+            "sku": product.sku,
+            "company_id": product.company_id,
+            "company_name": product.company.name,
+            "public": selectors.product_is_public(product),
+        }
+
+
+class PublicProductOut(Schema):
+    """A public product in the directory: no price (prices depend on the customer)."""
+
+    id: int
+    sku: str
+    name: str
+    name_en: str
+    unit: str
+    min_order_quantity: Decimal
+    status: str
+    category: str | None
+    company_id: int
+    company_name: str
+    company_verified: bool
+    image_url: str | None
+    url: str
+
+
+class PublicProductSpecOut(Schema):
+    label: str
+    value: Any
+    unit: str
+
+
+class PublicProductImageOut(Schema):
+    id: int
+    caption: str
+    url: str
+
+
+class PublicProductDetailOut(PublicProductOut):
+    description: str
+    specifications: list[PublicProductSpecOut]
+    images: list[PublicProductImageOut]
+
+
+def _image_url(image_id: int) -> str:
+    return reverse("api:public_product_image_file", args=[image_id])
+
+
+def public_product_out(product, *, first_image=None) -> dict:
+    category = product.category if product.category_id else None
+    if first_image is None:
+        first_image = next(iter(getattr(product, selectors.PRODUCT_THUMBNAILS, [])), None)
+    return {
+        "id": product.pk,
+        "sku": product.sku,
+        "name": product.name,
+        "name_en": product.name_en,
+        "unit": product.unit,
+        "min_order_quantity": product.min_order_quantity,
+        "status": product.status,
+        "category": category.name if category and category.deleted_at is None else None,
+        "company_id": product.company_id,
+        "company_name": product.company.name,
+        "company_verified": product.company.is_verified,
+        "image_url": _image_url(first_image.pk) if first_image else None,
+        "url": reverse("network:public_product", args=[product.pk]),
+    }
 
 
 class BlockIn(Schema):
@@ -218,6 +312,67 @@ def directory(
     friend_ids = selectors.friend_company_ids(actor=request.auth)  # once, not per profile
     page["items"] = [profile_out(p, request.auth, friend_ids) for p in page["items"]]
     return page
+
+
+@router.get("/directory/products", response=Page[PublicProductOut])
+def directory_products(
+    request: HttpRequest,
+    q: str = "",
+    company_id: int | None = None,
+    verified: bool | None = None,
+    limit: int = 20,
+    offset: int = 0,
+):
+    """Search the public products of every listed company (人脉搜索, products): name in hanzi,
+    pinyin or initials, English name, SKU; newest first. No prices: they depend on the
+    customer. Private products never appear, whoever they are granted to."""
+    products = selectors.directory_products(
+        actor=request.auth, q=q, company_id=company_id, verified=verified
+    )
+    limit, offset = max(1, min(limit, 200)), max(0, offset)
+    count, exact = bounded_count(products, cap=max(selectors.PRODUCT_COUNT_CAP, offset + limit))
+    page = paginate(request, products, limit=limit, offset=offset, count=count)
+    page["count_is_exact"] = exact
+    page["items"] = [public_product_out(p) for p in page["items"]]
+    return page
+
+
+@router.get("/directory/products/{public_product_id}", response=PublicProductDetailOut)
+def directory_product(request: HttpRequest, public_product_id: int, anonymous: bool = False):
+    """A public product with its description, specifications and images; the view is recorded
+    in the company's visitor records (unless `anonymous`)."""
+    product = selectors.public_product_get(actor=request.auth, id=public_product_id)
+    services.visit_record(
+        actor=request.auth,
+        target_company_id=product.company_id,
+        kind="product",
+        target_id=product.pk,
+        anonymous=anonymous,
+    )
+    images = list(selectors.public_product_images(product=product))
+    data = public_product_out(product, first_image=images[0] if images else None)
+    data["description"] = product.description
+    data["specifications"] = [
+        {"label": label, "value": value, "unit": unit}
+        for label, value, unit in selectors.public_product_specifications(product=product)
+    ]
+    data["images"] = [
+        {"id": image.pk, "caption": image.caption, "url": _image_url(image.pk)} for image in images
+    ]
+    return data
+
+
+@router.get(
+    "/directory/product-images/{public_product_image_id}/file",
+    url_name="public_product_image_file",
+)
+def public_product_image_file(request: HttpRequest, public_product_image_id: int):
+    """An image of a public product (the file)."""
+    image = selectors.public_product_image_get(actor=request.auth, id=public_product_image_id)
+    response = FileResponse(image.file.open("rb"))
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @router.get("/profiles/{company_id}", response=ProfileOut)
@@ -276,13 +431,15 @@ def friend_remove(request: HttpRequest, friendship_id: int):
     return Status(204, None)
 
 
-def _visit_out(visit, company) -> dict:
+def _visit_out(visit, company, products: dict) -> dict:
+    product = products.get(visit.target_id) if visit.target_kind == "product" else None
     return {
         "id": visit.pk,
         "company_id": company.pk if company else None,
         "company_name": company.name if company else None,
         "target_kind": visit.target_kind,
         "target_id": visit.target_id,
+        "product_name": product.name if product else None,
         "day": visit.day,
         "count": visit.count,
         "last_at": visit.last_at,
@@ -293,7 +450,8 @@ def _visit_out(visit, company) -> dict:
 def visitor_list(request: HttpRequest, limit: int = 50, offset: int = 0):
     """Who viewed our profile and products (anonymous visitors are counted, not named)."""
     page = paginate(request, selectors.visitors(actor=request.auth), limit=limit, offset=offset)
-    page["items"] = [_visit_out(v, v.viewer_company) for v in page["items"]]
+    products = selectors.visit_products(actor=request.auth, visits=page["items"], ours=True)
+    page["items"] = [_visit_out(v, v.viewer_company, products) for v in page["items"]]
     return page
 
 
@@ -301,7 +459,8 @@ def visitor_list(request: HttpRequest, limit: int = 50, offset: int = 0):
 def visited_list(request: HttpRequest, limit: int = 50, offset: int = 0):
     """Whom we viewed (我看过谁)."""
     page = paginate(request, selectors.visited(actor=request.auth), limit=limit, offset=offset)
-    page["items"] = [_visit_out(v, v.target_company) for v in page["items"]]
+    products = selectors.visit_products(actor=request.auth, visits=page["items"], ours=False)
+    page["items"] = [_visit_out(v, v.target_company, products) for v in page["items"]]
     return page
 
 
@@ -339,6 +498,7 @@ def conversation_start(request: HttpRequest, payload: ConversationIn):
         subject=payload.subject,
         body=payload.body,
         quoted=quoted,
+        product_id=payload.product_id,
     )
     return Status(201, conversation_out(conversation, request.auth))
 
@@ -350,7 +510,7 @@ def message_list(
     """The messages (oldest first); `after` = the last id you have, to poll for new ones."""
     conversation = selectors.conversation_get(actor=request.auth, id=conversation_id)
     services.conversation_mark_read(actor=request.auth, conversation=conversation)
-    messages = conversation.messages.filter(id__gt=after)
+    messages = conversation.messages.filter(id__gt=after).select_related("product__company")
     return paginate(request, messages, limit=limit, offset=offset)
 
 
@@ -359,13 +519,19 @@ def message_send(
     request: HttpRequest,
     conversation_id: int,
     body: Form[str] = "",
+    product_id: Form[int | None] = None,
     attachment: File[UploadedFile] | None = None,
 ):
+    """Send a message (form fields); `product_id` quotes a public product of either company."""
     conversation = selectors.conversation_get(actor=request.auth, id=conversation_id)
     return Status(
         201,
         services.message_send(
-            actor=request.auth, conversation=conversation, body=body, attachment=attachment
+            actor=request.auth,
+            conversation=conversation,
+            body=body,
+            attachment=attachment,
+            product_id=product_id,
         ),
     )
 

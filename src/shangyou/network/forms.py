@@ -62,7 +62,38 @@ class FriendRequestForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+QUOTABLE_LIMIT = 200  # products offered in the "quote a product" list
+
+
+def _product_choices(products) -> list:
+    """(value, label) choices, grouped by company, for the public products a message may quote."""
+    choices: list = [("", _("No product"))]
+    groups: dict[int, tuple[str, list]] = {}
+    for product in products[:QUOTABLE_LIMIT]:
+        group = groups.setdefault(product.company_id, (product.company.name, []))
+        group[1].append((product.pk, str(product)))
+    choices.extend(groups.values())
+    return choices
+
+
+class ProductQuoteMixin:
+    """A `product_id` field listing the public products of both companies (optional)."""
+
+    def _add_product_field(self, products) -> None:
+        # An integer picked from a list: the service decides whether it may be quoted, and
+        # says why not (the list is only a convenience).
+        self.fields["product_id"] = forms.IntegerField(
+            label=_("Quote a product"),
+            required=False,
+            min_value=1,
+            widget=forms.Select(
+                choices=_product_choices(products) if products is not None else [("", "")]
+            ),
+            help_text=_("A public product of your company or of theirs, shown as a card."),
+        )
+
+
+class MessageForm(ProductQuoteMixin, forms.Form):
     body = forms.CharField(
         label=_("Message"),
         required=False,
@@ -71,12 +102,20 @@ class MessageForm(forms.Form):
     )
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
+    def __init__(self, *args, products=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_product_field(products)
 
-class ConversationForm(forms.Form):
+
+class ConversationForm(ProductQuoteMixin, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
     body = forms.CharField(
         label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+    def __init__(self, *args, products=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_product_field(products)
 
 
 class ReportForm(forms.Form):

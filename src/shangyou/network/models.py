@@ -187,6 +187,16 @@ class Message(models.Model):
     quoted_kind = models.CharField(max_length=30, blank=True)  # e.g. catalog.product
     quoted_id = models.BigIntegerField(null=True, blank=True)
     quoted_text = models.CharField(max_length=300, blank=True)
+    # A public product of one of the two companies, quoted as a card (M6); the name is also kept
+    # in `quoted_text`, so the card still reads when the product is purged.
+    product = models.ForeignKey(
+        "catalog.Product",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("quoted product"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -262,10 +262,13 @@ def message_list(*, actor: Actor, conversation: Conversation, after: int = 0, li
         raise NotFound()
     newest = (
         conversation.messages.filter(id__gt=after)
-        .select_related("sender_user")
+        .select_related("sender_user", "product__company")
         .order_by("-created_at", "-id")[:limit]
     )
-    return list(reversed(newest))
+    items = list(reversed(newest))
+    for message in items:
+        message.product_public = product_is_public(message.product)
+    return items
 
 
 def message_get(*, actor: Actor, id: int):
@@ -303,3 +306,163 @@ def staff_company_get(*, user, company_id: int) -> Company:
     if company is None:
         raise NotFound()
     return company
+
+
+# --- public products on the platform (M4, M5) --------------------------------------------------
+PRODUCT_THUMBNAILS = "first_images"
+# The products mode counts at most this many matches ("more than 1,000 products"): a common
+# word matches tens of thousands of products and counting them all would cost more than the page.
+PRODUCT_COUNT_CAP = 1000
+# Columns a product list never shows: not read for every row of a page.
+LIST_DEFERRED = ("search_text", "search_grams", "description", "specifications")
+
+
+def _products_base(*, actor: Actor | None):
+    """Public, not discontinued, not trashed products of active companies that have not blocked
+    the viewer. Never a private product, whatever it was granted to: grants are for the
+    company's own customers (portal), not for the platform."""
+    from shangyou.catalog.selectors import public_products
+
+    products = public_products().filter(company__is_active=True)
+    if actor is not None:
+        blocked_me = Block.objects.filter(blocked_id=actor.company_id).values("blocker_id")
+        products = products.exclude(company_id__in=blocked_me)
+    return products
+
+
+def _with_thumbnail(products):
+    """Each product's first image as `first_images` (a list of at most one): one query per page,
+    however many images the products have."""
+    from django.db.models import Prefetch
+
+    from shangyou.catalog.models import ProductImage
+
+    first = ProductImage.objects.order_by("position", "id")
+    return products.prefetch_related(
+        Prefetch("images", queryset=first[:1], to_attr=PRODUCT_THUMBNAILS)
+    )
+
+
+def _hidden_profiles():
+    return CompanyProfile.objects.filter(is_public=False).values("company_id")
+
+
+def directory_products(
+    *,
+    actor: Actor | None,
+    q: str = "",
+    company_id: int | None = None,
+    verified: bool | None = None,
+):
+    """Public products of the companies listed in the directory (人脉搜索, products mode): by
+    name in hanzi, pinyin or initials, English name, SKU or barcode — through the product search
+    index (`core.search.search_filter`).
+
+    Newest first (`-id`): the primary key's index gives that order, so the database walks it and
+    stops after a page instead of sorting every match (ordering by a company's name or badge
+    would sort them all — see the directory's benchmark notes). A company without a profile row
+    has the default profile, which is public."""
+    from shangyou.core.search import search_filter
+
+    products = _products_base(actor=actor).exclude(company_id__in=_hidden_profiles())
+    if q:
+        products = search_filter(products, q)
+    if company_id:
+        products = products.filter(company_id=company_id)
+    if verified is not None:
+        products = products.filter(company__is_verified=verified)
+    products = products.select_related("company", "category").defer(*LIST_DEFERRED)
+    return _with_thumbnail(products).order_by("-id")
+
+
+def _visible_company(actor: Actor | None, company_id: int) -> bool:
+    """The company's profile may be seen by the actor (public, or the actor's own)."""
+    if actor is not None and actor.company_id == company_id:
+        return True
+    return not CompanyProfile.objects.filter(company_id=company_id, is_public=False).exists()
+
+
+def public_product_get(*, actor: Actor | None, id: int):
+    """A public product, for the public product page: NotFound for a private, discontinued or
+    trashed product and for one of a company whose profile is not listed (or that blocks us)."""
+    product = (
+        _products_base(actor=actor).select_related("company", "category").filter(pk=id).first()
+    )
+    if product is None or not _visible_company(actor, product.company_id):
+        raise NotFound()
+    return product
+
+
+def public_product_images(*, product):
+    from shangyou.catalog.selectors import public_product_images as images
+
+    return images(product=product)
+
+
+def public_product_image_get(*, actor: Actor | None, id: int):
+    """An image of a public product, under the same rules as the product page."""
+    from shangyou.catalog.selectors import public_product_image_get as image_get
+
+    image = image_get(id=id)
+    public_product_get(actor=actor, id=image.product_id)  # company rules; NotFound otherwise
+    return image
+
+
+def public_product_specifications(*, product) -> list[tuple[str, object, str]]:
+    from shangyou.catalog.selectors import product_specification_rows
+
+    return product_specification_rows(product=product)
+
+
+def company_public_products(*, actor: Actor | None, company_id: int):
+    """A company's public products for its profile page (the caller has checked the profile)."""
+    products = _products_base(actor=actor).filter(company_id=company_id)
+    products = products.select_related("category").defer(*LIST_DEFERRED)
+    return _with_thumbnail(products).order_by("-id")
+
+
+def quotable_products(*, actor: Actor, company_ids):
+    """Public products of the given companies (the two sides of a conversation), by company and
+    name: what a message may quote."""
+    from shangyou.catalog.selectors import public_products
+
+    return (
+        public_products()
+        .filter(company_id__in=list(company_ids))
+        .select_related("company")
+        .order_by("company_id", "name", "id")
+    )
+
+
+def quotable_product_get(*, actor: Actor, company_ids, id: int | None):
+    """The product a message may quote, or None: public and of one of the two companies."""
+    if not id:
+        return None
+    return quotable_products(actor=actor, company_ids=company_ids).filter(pk=id).first()
+
+
+def product_is_public(product) -> bool:
+    """From the row alone (no query): a quoted product still has a public page."""
+    from shangyou.catalog.models import Product
+
+    return bool(
+        product is not None
+        and product.is_public
+        and product.deleted_at is None
+        and product.status != Product.Status.DISCONTINUED
+    )
+
+
+def visit_products(*, actor: Actor, visits, ours: bool) -> dict:
+    """The products named by product visits, by id (one query): ours — every product of our
+    company, for "who viewed us"; theirs — only those still public, for "who we viewed"."""
+    from shangyou.catalog.models import Product
+
+    ids = {v.target_id for v in visits if v.target_kind == "product" and v.target_id}
+    if not ids:
+        return {}
+    if ours:
+        products = Product.all_objects.filter(company_id=actor.company_id, pk__in=ids)
+    else:
+        products = _products_base(actor=actor).filter(pk__in=ids).select_related(None)
+    return {p.pk: p for p in products.only("id", "name", "sku", "company_id")}

@@ -29,7 +29,7 @@ from .models import (
     Report,
     Visit,
 )
-from .selectors import audience_allows, friendship_between, profile_for
+from .selectors import audience_allows, friendship_between, profile_for, quotable_product_get
 
 PROFILE_FIELDS = (
     "is_public", "tagline", "description", "main_products", "industries", "country", "province",
@@ -37,6 +37,7 @@ PROFILE_FIELDS = (
     "contact_visibility", "friend_approval", "message_audience",
 )  # fmt: skip
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+PRODUCT_QUOTE = "catalog.product"  # Message.quoted_kind of a quoted product
 
 
 # --- profile ------------------------------------------------------------------------------------
@@ -326,20 +327,49 @@ def _may_message(sender_id: int, recipient: Company) -> None:
         )
 
 
+def _quoted_product(*, actor: Actor, other: Company, product_id: int | None):
+    """The public product of either company a message quotes; ValidationFailed for anything
+    else (a private product, another company's, an unknown id: one message for all, so the
+    answer says nothing about products the sender may not see)."""
+    if product_id in (None, "", 0):
+        return None
+    product = quotable_product_get(
+        actor=actor, company_ids=(actor.company_id, other.pk), id=product_id
+    )
+    if product is None:
+        message = _(
+            "You can quote only a public product of your company or of %(name)s. Choose one "
+            "from the list, or make the product public in your catalogue first."
+        ) % {"name": other.name}
+        raise ValidationFailed(message, errors={"product_id": [message]})
+    return product
+
+
 @transaction.atomic
 def conversation_start(
-    *, actor: Actor, company_id: int, subject: str, body: str, quoted: dict | None = None
+    *,
+    actor: Actor,
+    company_id: int,
+    subject: str,
+    body: str,
+    quoted: dict | None = None,
+    product_id: int | None = None,
 ) -> Conversation:
+    """Start a conversation with a member company; `product_id` quotes a public product of
+    either company (e.g. "Message the company about this product")."""
     require_write(actor)
     other = Company.objects.filter(pk=company_id, is_active=True).first()
     if other is None or other.pk == actor.company_id:
         raise NotFound()
     _may_message(actor.company_id, other)
+    _quoted_product(actor=actor, other=other, product_id=product_id)  # refuse before creating
     _rate_limit(f"msg-new:{actor.user_id}", NEW_CONVERSATIONS_PER_HOUR, 3600)
     conversation = Conversation.objects.create(
         company_a=actor.company, company_b=other, subject=subject[:200]
     )
-    message_send(actor=actor, conversation=conversation, body=body, quoted=quoted)
+    message_send(
+        actor=actor, conversation=conversation, body=body, quoted=quoted, product_id=product_id
+    )
     return conversation
 
 
@@ -351,15 +381,18 @@ def message_send(
     body: str,
     attachment: UploadedFile | None = None,
     quoted: dict | None = None,
+    product_id: int | None = None,
 ) -> Message:
+    """Send a message; `product_id` quotes a public product of either company as a card."""
     require_write(actor)
     if actor.company_id not in (conversation.company_a_id, conversation.company_b_id):
         raise NotFound()
     body = body.strip()
-    if not body and attachment is None:
+    if not body and attachment is None and not product_id:
         raise ValidationFailed(_("Write a message first."), errors={"body": [_("Required.")]})
     other = conversation.other(actor.company_id)
     _may_message(actor.company_id, other)
+    product = _quoted_product(actor=actor, other=other, product_id=product_id)
     _rate_limit(f"msg:{actor.user_id}", MESSAGES_PER_MINUTE, 60)
     message = Message(
         conversation=conversation, sender_company=actor.company, sender_user=actor.user, body=body
@@ -368,6 +401,12 @@ def message_send(
         message.quoted_kind = str(quoted.get("kind", ""))[:30]
         message.quoted_id = quoted.get("id")
         message.quoted_text = str(quoted.get("text", ""))[:300]
+    if product is not None:
+        message.product = product
+        if not quoted:  # the name outlives the product (SET_NULL when it is purged)
+            message.quoted_kind = PRODUCT_QUOTE
+            message.quoted_id = product.pk
+            message.quoted_text = str(product)[:300]
     if attachment is not None:
         if attachment.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationFailed(_("The attachment is too large."))
@@ -377,6 +416,7 @@ def message_send(
     now = message.created_at
     mine = "a_read_at" if conversation.company_a_id == actor.company_id else "b_read_at"
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now, **{mine: now})
+    extra = {"product_id": product.pk} if product is not None else {}
     # A message from a company that is the recipient's customer lands on that customer's timeline.
     record = Customer.objects.filter(company=other, platform_company_id=actor.company_id).first()
     if record is not None:
@@ -386,7 +426,12 @@ def message_send(
             TimelineEntry.Kind.MESSAGE,
             conversation.subject or _("Platform message"),
             body,
-            data={"conversation_id": conversation.pk, "message_id": message.pk, "direction": "in"},
+            data={
+                "conversation_id": conversation.pk,
+                "message_id": message.pk,
+                "direction": "in",
+                **extra,
+            },
         )
     own = Customer.objects.filter(company_id=actor.company_id, platform_company=other).first()
     if own is not None:
@@ -396,7 +441,12 @@ def message_send(
             TimelineEntry.Kind.MESSAGE,
             conversation.subject or _("Platform message"),
             body,
-            data={"conversation_id": conversation.pk, "message_id": message.pk, "direction": "out"},
+            data={
+                "conversation_id": conversation.pk,
+                "message_id": message.pk,
+                "direction": "out",
+                **extra,
+            },
         )
     return message
 

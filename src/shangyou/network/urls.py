@@ -8,6 +8,12 @@ urlpatterns = [
     path("anonymous/", views.anonymous_toggle, name="anonymous_toggle"),
     path("companies/<int:company_id>/", views.profile, name="profile"),
     path("companies/<int:company_id>/logo/", views.profile_logo, name="profile_logo"),
+    path("products/<int:public_product_id>/", views.public_product, name="public_product"),
+    path(
+        "products/images/<int:public_product_image_id>/",
+        views.public_product_image,
+        name="public_product_image",
+    ),
     path("profile/", views.profile_edit, name="profile_edit"),
     path("friends/", views.friends, name="friends"),
     path("friends/request/", views.friend_request, name="friend_request"),

@@ -33,6 +33,7 @@ from .models import Friendship
 
 SESSION_ANONYMOUS = "network_anonymous"
 PAGE_SIZE = 20
+PROFILE_PRODUCTS = 12  # public products shown on a company's profile
 # A logo is a user's upload: never let an SVG run script or load anything.
 LOGO_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
 
@@ -74,8 +75,10 @@ def _form_error(form) -> ValidationFailed:
 @actor_required
 def directory(request):
     """People search (人脉搜索): public profiles by name (hanzi, pinyin, initials), products,
-    industry, region, member type."""
+    industry, region, member type — or, in products mode, the public products themselves."""
     params = request.GET
+    if params.get("mode") == "products":
+        return _directory_products(request)
     member_types = {value for value, _label in MEMBER_TYPES}
     filters = {
         "q": params.get("q", "").strip()[:100],
@@ -93,7 +96,7 @@ def directory(request):
     page = BoundedPaginator(profiles, PAGE_SIZE, page_hint=params.get("page")).get_page(
         params.get("page")
     )
-    context = {"page": page, "filters": filters, "verified": verified}
+    context = {"mode": "companies", "page": page, "filters": filters, "verified": verified}
     if request.htmx and request.htmx.target == "directory-results":
         return render(request, "network/partials/_directory_results.html", context)
     context |= {
@@ -103,6 +106,80 @@ def directory(request):
         "filtered": any(filters.values()) or verified,
     }
     return render(request, "network/directory.html", context)
+
+
+def _directory_products(request):
+    """The directory's products mode: public products by name (hanzi, pinyin, initials) or SKU,
+    with their company; no prices (those depend on the customer)."""
+    params = request.GET
+    filters = {
+        "q": params.get("q", "").strip()[:100],
+        "company": max(_int(params.get("company")), 0) or None,
+    }
+    verified = bool(params.get("verified"))
+    products = selectors.directory_products(
+        actor=request.actor,
+        q=filters["q"],
+        company_id=filters["company"],
+        verified=True if verified else None,
+    )
+    page = BoundedPaginator(
+        products, PAGE_SIZE, cap=selectors.PRODUCT_COUNT_CAP, page_hint=params.get("page")
+    ).get_page(params.get("page"))
+    context = {"mode": "products", "page": page, "filters": filters, "verified": verified}
+    if request.htmx and request.htmx.target == "directory-results":
+        return render(request, "network/partials/_directory_products.html", context)
+    company = None
+    if filters["company"]:
+        try:
+            company = selectors.profile_get(
+                actor=request.actor, company_id=filters["company"]
+            ).company
+        except NotFound:
+            company = None
+    context |= {
+        "anonymous": _anonymous(request),
+        "filtered": bool(filters["q"] or filters["company"] or verified),
+        "filter_company": company,
+    }
+    return render(request, "network/directory.html", context)
+
+
+@require_GET
+@actor_required
+def public_product(request, public_product_id: int):
+    """A public product of any member company; viewing it is recorded in the company's visitor
+    records (anonymously when we browse anonymously)."""
+    actor = request.actor
+    product = selectors.public_product_get(actor=actor, id=public_product_id)
+    anonymous = _anonymous(request)
+    services.visit_record(
+        actor=actor,
+        target_company_id=product.company_id,
+        kind="product",
+        target_id=product.pk,
+        anonymous=anonymous,
+    )
+    context = {
+        "product": product,
+        "company": product.company,
+        "is_self": product.company_id == actor.company_id,
+        "images": list(selectors.public_product_images(product=product)),
+        "specs": selectors.public_product_specifications(product=product),
+        "anonymous": anonymous,
+    }
+    return render(request, "network/product.html", context)
+
+
+@require_GET
+@actor_required
+def public_product_image(request, public_product_image_id: int):
+    """An image of a public product (the catalogue's own image route is for members only)."""
+    image = selectors.public_product_image_get(actor=request.actor, id=public_product_image_id)
+    response = FileResponse(image.file.open("rb"))
+    response.headers["Content-Security-Policy"] = LOGO_CSP
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @require_POST
@@ -146,6 +223,12 @@ def profile(request, company_id: int):
         else selectors.conversation_with(actor=actor, company_id=company_id),
         "anonymous": anonymous,
         "report_form": ReportForm(),
+        "products": list(
+            selectors.company_public_products(actor=actor, company_id=company_id)[
+                : PROFILE_PRODUCTS + 1
+            ]
+        ),
+        "products_shown": PROFILE_PRODUCTS,
     }
     return render(request, "network/profile.html", context)
 
@@ -272,11 +355,18 @@ def visitors(request):
         records = selectors.crm_records_for(
             actor=actor, company_ids=[v.viewer_company_id for v in page.object_list]
         )
+    products = selectors.visit_products(
+        actor=actor, visits=page.object_list, ours=tab == "visitors"
+    )
     context = {
         "tab": tab,
         "page": page,
         "rows": [
-            (v, records.get(v.viewer_company_id) if tab == "visitors" else None)
+            (
+                v,
+                records.get(v.viewer_company_id) if tab == "visitors" else None,
+                products.get(v.target_id) if v.target_kind == "product" else None,
+            )
             for v in page.object_list
         ],
     }
@@ -356,7 +446,16 @@ def conversation_new(request):
     profile = selectors.profile_get(actor=actor, company_id=company_id)
     if company_id == actor.company_id:
         raise NotFound()
-    form = ConversationForm(request.POST or None)
+    products = selectors.quotable_products(actor=actor, company_ids=(actor.company_id, company_id))
+    initial = {}
+    quoted = selectors.quotable_product_get(
+        actor=actor,
+        company_ids=(actor.company_id, company_id),
+        id=_int(request.GET.get("product")) or None,
+    )
+    if quoted is not None:  # "Message the company about this product"
+        initial = {"product_id": quoted.pk, "subject": quoted.name[:200]}
+    form = ConversationForm(request.POST or None, initial=initial, products=products)
     if request.method == "POST" and form.is_valid():
         try:
             conversation = services.conversation_start(
@@ -364,6 +463,7 @@ def conversation_new(request):
                 company_id=company_id,
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
+                product_id=form.cleaned_data.get("product_id"),
             )
         except ApplicationError as exc:
             _apply_form_error(form, exc)
@@ -373,7 +473,7 @@ def conversation_new(request):
     return render(
         request,
         "network/conversation_new.html",
-        {"form": form, "profile": profile, "company": profile.company},
+        {"form": form, "profile": profile, "company": profile.company, "quoted": quoted},
     )
 
 
@@ -390,9 +490,15 @@ def conversation(request, conversation_id: int):
         "other": conversation.other(actor.company_id),
         "items": items,
         "last_id": items[-1].pk if items else 0,
-        "form": MessageForm(),
+        "form": MessageForm(products=_quotable(actor, conversation)),
     }
     return render(request, "network/conversation.html", context)
+
+
+def _quotable(actor, conversation):
+    return selectors.quotable_products(
+        actor=actor, company_ids=(conversation.company_a_id, conversation.company_b_id)
+    )
 
 
 def _new_messages(request, conversation, after: int):
@@ -420,7 +526,7 @@ def conversation_poll(request, conversation_id: int):
 @actor_required
 def message_send(request, conversation_id: int):
     conversation = selectors.conversation_get(actor=request.actor, id=conversation_id)
-    form = MessageForm(request.POST, request.FILES)
+    form = MessageForm(request.POST, request.FILES, products=_quotable(request.actor, conversation))
     if not form.is_valid():
         raise _form_error(form)
     services.message_send(
@@ -428,6 +534,7 @@ def message_send(request, conversation_id: int):
         conversation=conversation,
         body=form.cleaned_data["body"],
         attachment=form.cleaned_data.get("attachment") or None,
+        product_id=form.cleaned_data.get("product_id"),
     )
     if request.htmx:
         return _new_messages(request, conversation, max(_int(request.POST.get("after")), 0))

@@ -58,7 +58,8 @@ def open_lines_rows(lines) -> Iterator[list]:
 def open_lines_header() -> list[str]:
     return [
         _("Order number"), _("Order status"), _("Customer"), _("SKU"), _("Description"),
-        _("Ordered"), pgettext("quantity", "Shipped"), _("Open quantity"), _("Unit"), _("Required date"),
+        _("Ordered"), pgettext("quantity", "Shipped"), _("Open quantity"), _("Unit"),
+        _("Required date"),
     ]  # fmt: skip
 
 
