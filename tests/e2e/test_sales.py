@@ -290,6 +290,10 @@ def test_salesperson_takes_a_lead_to_a_paid_order(new_page, site, smtp_server, t
     assert "订单" in text(page, "#timeline-entries .sy-kind-order")  # the kind badge, translated
     page.screenshot(path=SHOTS.format(name="timeline"), full_page=True)
 
+    # --- the sale shows in the statistics, drawn by ECharts ------------------------------------
+    page.goto("/analytics/sales/")
+    page.locator("#chart-period canvas").first.wait_for()  # rendered, not an empty box
+
 
 # --- quotation → acceptance, in English -----------------------------------------------------------
 def test_quotation_is_accepted_online_in_english(new_page, site, smtp_server, tenant):

@@ -281,8 +281,19 @@
     configureHtmx();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // This file is deferred: it runs before the deferred scripts after it (echarts.min.js in a
+  // page's head block), so start on DOMContentLoaded, which fires once all of them have run.
+  var started = false;
+  function startOnce() {
+    if (started) return;
+    started = true;
+    start();
+  }
+  if (document.readyState === "complete") startOnce();
+  else {
+    document.addEventListener("DOMContentLoaded", startOnce);
+    window.addEventListener("load", startOnce);
+  }
 })();
 
 /*
@@ -327,8 +338,19 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // This file is deferred: it runs before the deferred scripts after it (echarts.min.js in a
+  // page's head block), so start on DOMContentLoaded, which fires once all of them have run.
+  var started = false;
+  function startOnce() {
+    if (started) return;
+    started = true;
+    start();
+  }
+  if (document.readyState === "complete") startOnce();
+  else {
+    document.addEventListener("DOMContentLoaded", startOnce);
+    window.addEventListener("load", startOnce);
+  }
 })();
 
 /*
