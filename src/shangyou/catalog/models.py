@@ -494,3 +494,46 @@ class ProductGrant(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.product_id} → {self.customer_id or self.grade_id}"
+
+
+class DocumentLine(models.Model):
+    """The priced line every sales document shares (quotation, order): what is sold, how many,
+    at what price, discount and tax, and the amounts `core.money.line_amounts` computed. A line
+    changes only through its document's services, under the document's version."""
+
+    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    configuration = models.ForeignKey(
+        Configuration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("configuration"),
+    )
+    sku = models.CharField(_("SKU"), max_length=60, blank=True)
+    description = models.CharField(_("description"), max_length=500)
+    specification = models.TextField(_("specification"), blank=True)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit_price = models.DecimalField(_("unit price"), **UNIT_PRICE)
+    discount_percent = models.DecimalField(_("discount (%)"), **PERCENT, default=Decimal(0))
+    tax_rate = models.DecimalField(_("tax rate (%)"), **PERCENT, default=Decimal(0))
+    line_subtotal = models.DecimalField(_("amount"), **MONEY, default=Decimal(0))
+    line_tax = models.DecimalField(_("tax"), **MONEY, default=Decimal(0))
+    line_total = models.DecimalField(_("total"), **MONEY, default=Decimal(0))
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shangyou.accounts.models import Membership, User
 from shangyou.core.actor import Actor
@@ -93,25 +94,31 @@ def comment_add(*, actor: Actor, target, body: str) -> Comment:
     url = TARGETS[label][1](target) if label in TARGETS else ""
     for user in recipients:
         # in the recipient's language, not the author's
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            if user in mentioned:
-                text = _("%(who)s mentioned you on %(what)s: %(body)s")
-            else:
-                text = _("%(who)s commented on %(what)s: %(body)s")
-            text = text % {"who": actor.user.display_name, "what": str(target), "body": body[:200]}
-        Notification.objects.create(
-            company=actor.company, user=user, actor=actor.user, text=text[:500], url=url
-        )
-        transaction.on_commit(
-            lambda user=user, text=text: send_templated_mail(
-                to=[user.email],
-                template="collab/email/notification",
-                context={"text": text, "link": settings.SITE_URL + url},
-                company=actor.company,
-                language=user.language or None,
-            )
-        )
+        params = {"who": actor.user.display_name, "what": str(target), "body": body[:200]}
+        if user in mentioned:
+            message = gettext_lazy("%(who)s mentioned you on %(what)s: %(body)s")
+        else:
+            message = gettext_lazy("%(who)s commented on %(what)s: %(body)s")
+        notify(company=actor.company, user=user, message=message, params=params, url=url,
+               actor_user=actor.user)  # fmt: skip
     return comment
+
+
+def notify(*, company, user: User, message, params: dict, url: str = "", actor_user=None) -> None:
+    """Tell one member something: an in-app notification and, after commit, an email — both in
+    the recipient's language (`message` is lazy, translated here)."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = (str(message) % params)[:500]
+    Notification.objects.create(company=company, user=user, actor=actor_user, text=text, url=url)
+    transaction.on_commit(
+        lambda: send_templated_mail(
+            to=[user.email],
+            template="collab/email/notification",
+            context={"text": text, "link": settings.SITE_URL + url},
+            company=company,
+            language=user.language or None,
+        )
+    )
 
 
 def comment_list(*, actor: Actor, target) -> QuerySet[Comment]:

@@ -17,7 +17,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shangyou.catalog.models import MONEY, PERCENT, QUANTITY, UNIT_PRICE, currency_field
+from shangyou.catalog.models import (
+    MONEY,
+    PERCENT,
+    QUANTITY,
+    UNIT_PRICE,
+    DocumentLine,
+    currency_field,
+)
 from shangyou.core.models import TenantModel
 
 
@@ -152,54 +159,21 @@ class SalesOrder(TenantModel):
         return self.total - self.amount_paid
 
 
-class OrderLine(models.Model):
+class OrderLine(DocumentLine):
     """A line of an order; changed only through its order's services."""
 
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveSmallIntegerField(default=0)
-    product = models.ForeignKey(
-        "catalog.Product",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("product"),
-    )
-    configuration = models.ForeignKey(
-        "catalog.Configuration",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("configuration"),
-    )
-    sku = models.CharField(_("SKU"), max_length=60, blank=True)
-    description = models.CharField(_("description"), max_length=500)
-    specification = models.TextField(_("specification"), blank=True)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
-    unit_price = models.DecimalField(_("unit price"), **UNIT_PRICE)
-    discount_percent = models.DecimalField(_("discount (%)"), **PERCENT, default=Decimal(0))
-    tax_rate = models.DecimalField(_("tax rate (%)"), **PERCENT, default=Decimal(0))
-    line_subtotal = models.DecimalField(_("amount"), **MONEY, default=Decimal(0))
-    line_tax = models.DecimalField(_("tax"), **MONEY, default=Decimal(0))
-    line_total = models.DecimalField(_("total"), **MONEY, default=Decimal(0))
     quantity_shipped = models.DecimalField(_("shipped"), **QUANTITY, default=Decimal(0))
     quantity_invoiced = models.DecimalField(_("invoiced"), **QUANTITY, default=Decimal(0))
     required_date = models.DateField(_("required date"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["position", "id"]
+    class Meta(DocumentLine.Meta):
         indexes = [
             models.Index(fields=["company", "order"], name="order_line_parent"),
             models.Index(fields=["company", "product"], name="order_line_product"),
         ]
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
-
-    def __str__(self) -> str:
-        return self.description
 
     @property
     def quantity_open(self) -> Decimal:

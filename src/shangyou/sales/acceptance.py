@@ -10,11 +10,10 @@ customer answered online.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -99,30 +98,17 @@ def _lock(quotation: Quotation) -> Quotation:
 
 def _notify_owner(*, quotation: Quotation, message, params: dict, actor: Actor | None) -> None:
     """A notification (and email) to the quotation's owner, in their language."""
-    from shangyou.collab.models import Notification
-    from shangyou.core.mail import send_templated_mail
+    from shangyou.collab.services import notify
 
-    owner = quotation.owner
-    if owner is None:
+    if quotation.owner is None:
         return
-    with translation.override(owner.language or settings.LANGUAGE_CODE):
-        text = (str(message) % params)[:500]
-    url = reverse("sales:quotation_detail", args=[quotation.pk])
-    Notification.objects.create(
-        company_id=quotation.company_id,
-        user=owner,
-        actor=actor.user if actor else None,
-        text=text,
-        url=url,
-    )
-    transaction.on_commit(
-        lambda: send_templated_mail(
-            to=[owner.email],
-            template="collab/email/notification",
-            context={"text": text, "link": settings.SITE_URL + url},
-            company=quotation.company,
-            language=owner.language or None,
-        )
+    notify(
+        company=quotation.company,
+        user=quotation.owner,
+        message=message,
+        params=params,
+        url=reverse("sales:quotation_detail", args=[quotation.pk]),
+        actor_user=actor.user if actor else None,
     )
 
 

@@ -30,11 +30,7 @@ class SalesConfig(AppConfig):
             selectors.quotation_get,
             lambda obj: reverse("sales:quotation_detail", args=[obj.pk]),
         )
-        # The customer page's "Sales" tab and header figures, where contacts offers the hooks.
-        sections = getattr(contacts, "CUSTOMER_SECTION_PROVIDERS", None)
-        if sections is not None and selectors.customer_sections not in sections:
-            sections.append(selectors.customer_sections)
-        figures = getattr(contacts, "CUSTOMER_FIGURE_PROVIDERS", None)
-        if figures is not None and selectors.customer_figures not in figures:
-            figures.append(selectors.customer_figures)
+        # The customer page's "Sales" tab and header figures.
+        contacts.CUSTOMER_SECTION_PROVIDERS.append(selectors.customer_sections)
+        contacts.CUSTOMER_FIGURE_PROVIDERS.append(selectors.customer_figures)
         CONVERSION_HOOKS.append(open_first_opportunity)

@@ -14,7 +14,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shangyou.catalog.models import MONEY, PERCENT, QUANTITY, UNIT_PRICE, currency_field
+from shangyou.catalog.models import (
+    MONEY,
+    PERCENT,
+    DocumentLine,
+    currency_field,
+)
 from shangyou.core.models import TenantModel
 
 
@@ -201,45 +206,12 @@ class Quotation(TenantModel):
         return f"{self.number}-R{self.revision}" if self.revision else self.number
 
 
-class QuotationLine(models.Model):
+class QuotationLine(DocumentLine):
     """A line of a quotation; edited only through its quotation (whose version guards it)."""
 
-    company = models.ForeignKey("accounts.Company", on_delete=models.CASCADE, related_name="+")
     quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveSmallIntegerField(default=0)
-    product = models.ForeignKey(
-        "catalog.Product",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("product"),
-    )
-    configuration = models.ForeignKey(
-        "catalog.Configuration",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("configuration"),
-    )
-    sku = models.CharField(_("SKU"), max_length=60, blank=True)
-    description = models.CharField(_("description"), max_length=500)
-    specification = models.TextField(_("specification"), blank=True)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
-    unit_price = models.DecimalField(_("unit price"), **UNIT_PRICE)
-    discount_percent = models.DecimalField(_("discount (%)"), **PERCENT, default=Decimal(0))
-    tax_rate = models.DecimalField(_("tax rate (%)"), **PERCENT, default=Decimal(0))
-    line_subtotal = models.DecimalField(_("amount"), **MONEY, default=Decimal(0))
-    line_tax = models.DecimalField(_("tax"), **MONEY, default=Decimal(0))
-    line_total = models.DecimalField(_("total"), **MONEY, default=Decimal(0))
 
-    class Meta:
-        ordering = ["position", "id"]
+    class Meta(DocumentLine.Meta):
         indexes = [models.Index(fields=["company", "quotation"], name="quotation_line_parent")]
         verbose_name = _("quotation line")
         verbose_name_plural = _("quotation lines")
-
-    def __str__(self) -> str:
-        return self.description
