@@ -264,13 +264,22 @@ def free_port() -> int:
 class Response:
     status: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self):
         return json.loads(self.body)
 
 
-def http(method: str, url: str, *, token: str = "", data=None, timeout: float = 20) -> Response:
-    headers = {"Accept": "application/json"}
+def http(
+    method: str,
+    url: str,
+    *,
+    token: str = "",
+    data=None,
+    timeout: float = 20,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    headers = {"Accept": "application/json", **(headers or {})}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     body = None
@@ -280,9 +289,9 @@ def http(method: str, url: str, *, token: str = "", data=None, timeout: float = 
     request = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Response(response.status, response.read())
+            return Response(response.status, response.read(), dict(response.headers))
     except urllib.error.HTTPError as exc:
-        return Response(exc.code, exc.read())
+        return Response(exc.code, exc.read(), dict(exc.headers))
 
 
 def wait_for_http(url: str, proc: subprocess.Popen, processes: Processes, timeout: float = 60):

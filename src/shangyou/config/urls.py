@@ -22,3 +22,6 @@ urlpatterns = [
     path("purchasing/", include("shangyou.purchasing.urls")),
     path("", include("shangyou.core.urls")),
 ]
+
+# A database lost outside a view (session, actor middleware) is a 503, not a 500.
+handler500 = "shangyou.core.middleware.server_error"

@@ -1,11 +1,63 @@
+import logging
+import sys
+
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 from .errors import ApplicationError, NotFound
+
+logger = logging.getLogger(__name__)
+
+# The database went away: a restart, a failover, a dropped connection. Not a bug — a short,
+# retryable outage. Django reconnects by itself on the next request (CONN_HEALTH_CHECKS).
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+# The API's words (core.api's handler says the same); the page says what is going on.
+UNAVAILABLE_API_MESSAGE = _("The service is briefly unavailable. Try again.")
+UNAVAILABLE_PAGE_MESSAGE = _(
+    "The database cannot be reached at the moment — it is probably restarting. "
+    "Please try again in a few seconds."
+)
+
+
+def _wants_json(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return request.path.startswith("/api/") or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+def database_unavailable(request, exc: BaseException) -> HttpResponse:
+    """503 + Retry-After for an unreachable database: JSON for the API (the same body as the
+    API's own handler), a self-contained page for the browser. Touches neither the database
+    nor the session, so it renders while the database is down."""
+    logger.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse(
+            {"code": "unavailable", "message": str(UNAVAILABLE_API_MESSAGE)}, status=503
+        )
+    else:
+        page = loader.render_to_string("503.html", {"message": UNAVAILABLE_PAGE_MESSAGE})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request, template_name: str = "500.html"):
+    """`handler500`: an unreachable database raised outside a view (the session or the actor
+    loaded by a middleware) is a 503 too; anything else is Django's 500 page."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_ERRORS):
+        return database_unavailable(request, exc)
+    return defaults.server_error(request, template_name)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -23,7 +75,7 @@ class ApplicationErrorMiddleware:
     """Turn an ApplicationError escaping an HTML view into a page or a message — mapped once here.
 
     NotFound becomes a 404; other errors on a form post go back with a message; HTMX requests get
-    the message as a small fragment.
+    the message as a small fragment. A lost database is a 503 (see `database_unavailable`).
     """
 
     def __init__(self, get_response):
@@ -33,6 +85,8 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(request, exception)
         if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
             return None
         if isinstance(exception, NotFound):
