@@ -28,6 +28,38 @@ def test_list_one_customers_orders_with_totals(tenant, django_assert_max_num_que
     assert body["items"][0]["customer_name"] == "Acme"
 
 
+def test_list_pages_with_counts_and_links(tenant, other_tenant, django_assert_num_queries):
+    actor = tenant.actor("owner")
+    made = [make_order(actor) for _ in range(5)]
+    make_order(actor, confirm=False)
+    make_order(other_tenant.actor("owner"))
+    api = tenant.api("owner")
+    api.get("/api/v1/orders?limit=1")
+    with django_assert_num_queries(3):  # token, membership, the page with its count
+        body = api.get("/api/v1/orders?status=confirmed&limit=2&offset=2").json()
+    assert body["count"] == 5 and body["count_is_exact"] is True
+    assert [o["id"] for o in body["items"]] == [made[2].pk, made[1].pk]
+    assert "offset=4" in body["next"] and "status=confirmed" in body["next"]
+    assert "offset=0" in body["previous"]
+    last = api.get(body["next"]).json()
+    assert [o["id"] for o in last["items"]] == [made[0].pk] and last["next"] is None
+    past = api.get("/api/v1/orders?status=confirmed&offset=50").json()
+    assert past["items"] == [] and past["count"] == 5 and past["next"] is None
+    drafts = api.get("/api/v1/orders?view=draft").json()
+    assert drafts["count"] == 1 and drafts["items"][0]["status"] == "draft"
+    assert drafts["items"][0]["customer_name"] == "Acme Trading"
+    assert api.get("/api/v1/orders?status=shipped").json() == {
+        "items": [], "count": 0, "count_is_exact": True, "next": None, "previous": None,
+    }  # fmt: skip
+
+
+def test_list_of_a_salesperson_holds_only_their_orders(tenant):
+    mine = make_order(tenant.actor("sales"))
+    make_order(tenant.actor("owner"))
+    body = tenant.api("sales").get("/api/v1/orders").json()
+    assert body["count"] == 1 and [o["id"] for o in body["items"]] == [mine.pk]
+
+
 def test_create_with_product_and_free_text_lines_then_stale_patch_409(tenant):
     actor = tenant.actor("owner")
     customer = CustomerFactory(actor=actor, name="Acme")

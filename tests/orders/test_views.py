@@ -29,6 +29,60 @@ def test_order_list_views_and_query_count(tenant, django_assert_max_num_queries)
     assert found.count('id="order-row-') == 1
 
 
+def test_order_list_shows_status_badges_names_and_owner_in_few_queries(
+    tenant, django_assert_max_num_queries
+):
+    actor = tenant.actor("owner")
+    confirmed = make_order(actor, customer_reference="PO-778")
+    draft = make_order(tenant.actor("sales"), confirm=False)
+    cancelled = make_order(actor, confirm=False)
+    from shangyou.orders.services import order_cancel
+
+    order_cancel(actor=actor, order=cancelled, reason="客户取消")
+    client = tenant.client("owner")
+    client.get("/orders/")
+    with django_assert_max_num_queries(8):  # session, user, actor, members, page + count, menu
+        content = client.get("/orders/").content.decode()
+    rows = {o.pk: content.split(f'id="order-row-{o.pk}"')[1].split("</tr>")[0]
+            for o in (confirmed, draft, cancelled)}  # fmt: skip
+    assert 'sy-order-status bg-blue-lt">Confirmed<' in rows[confirmed.pk]
+    assert "PO-778" in rows[confirmed.pk] and "Acme Trading" in rows[confirmed.pk]
+    assert 'sy-order-status bg-secondary-lt">Draft<' in rows[draft.pk]
+    assert tenant.user("sales").full_name in rows[draft.pk]
+    assert 'sy-order-status bg-red-lt">Cancelled<' in rows[cancelled.pk]
+    assert "3 orders" in content
+    chinese = client.get("/orders/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert ">草稿<" in chinese
+
+
+def test_order_list_pages(tenant, monkeypatch):
+    from shangyou.orders import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    actor = tenant.actor("owner")
+    made = [make_order(actor) for _ in range(5)]
+    client = tenant.client("owner")
+
+    def listed(query):
+        content = client.get(f"/orders/{query}").content.decode()
+        shown = [o for o in everything() if f'id="order-row-{o.pk}"' in content]
+        shown.sort(key=lambda o: content.index(f'id="order-row-{o.pk}"'))
+        return [o.pk for o in shown], content
+
+    def everything():
+        return SalesOrder.objects.filter(company=tenant.company)
+
+    first, content = listed("")
+    assert first == [made[4].pk, made[3].pk]
+    assert "5 orders" in content and "Page 1 of 3" in content
+    assert listed("?page=2")[0] == [made[2].pk, made[1].pk]
+    assert listed("?page=99")[0] == [made[0].pk]  # past the end: the last page
+    assert listed("?page=x")[0] == first
+    assert listed("?sort=date")[0] == [made[0].pk, made[1].pk]
+    biggest = make_order(actor, specs=(("Crane", 1, "99999"),))
+    assert listed("?sort=-total")[0][0] == biggest.pk
+
+
 def test_list_in_chinese(tenant):
     make_order(tenant.actor("owner"))
     page = tenant.client("owner").get("/orders/", HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -126,3 +126,32 @@ def test_quotation_list_query_count(tenant, customer, django_assert_max_num_quer
     with django_assert_max_num_queries(8):
         response = api.get("/api/v1/quotations")
     assert response.json()["count"] == 5
+
+
+def test_a_created_quotation_answers_with_its_lines_as_saved(tenant, customer):
+    """The answer to the create shows each line as it is stored — amounts computed from the
+    quantity and price as kept (3 and 4 decimals) — exactly as reading it back does."""
+    api = tenant.api("sales")
+    drill = product(tenant.actor("sales"), sku="DR-1", name="电钻", price="299.00")
+    response = _post(api, "/api/v1/quotations", {
+        "customer_id": customer.pk,
+        "lines": [{"product_id": drill.pk, "quantity": "2.0005"},
+                  {"description": "安装", "quantity": "1", "unit_price": "33.33335",
+                   "tax_rate": "6", "discount_percent": "2.5"}],
+    })  # fmt: skip
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert [line["quantity"] for line in created["lines"]] == ["2.001", "1.000"]
+    assert created["lines"][1]["unit_price"] == "33.3334"
+    assert created["lines"][0]["line_subtotal"] == "598.30"  # 2.001 × 299.00 = 598.299
+    read = api.get(f"/api/v1/quotations/{created['id']}").json()
+    assert read["lines"] == created["lines"] and read["total"] == created["total"]
+
+
+def test_a_quantity_too_large_for_a_line_is_refused(tenant, customer):
+    response = _post(tenant.api("sales"), "/api/v1/quotations", {
+        "customer_id": customer.pk,
+        "lines": [{"description": "沙", "quantity": "123456789012", "unit_price": "1"}],
+    })  # fmt: skip
+    assert response.status_code == 422 and "too large" in response.json()["message"]
+    assert not Quotation.objects.filter(customer=customer).exists()

@@ -394,3 +394,149 @@ def test_product_line_uses_the_customers_price_list(tenant, customer):
     )
     q = quotation(actor, customer=customer, lines=[{"product_id": drill.pk, "quantity": "1"}])
     assert q.lines.get().unit_price == Decimal("259.0000")
+
+
+# --- saving many lines (issue 5: a 50-line quotation) -----------------------------------------
+def _queries(run) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured.captured_queries)
+
+
+def _price_book(actor, customer):
+    """Products priced every way the catalogue knows: the customer's own list with a quantity
+    tier, a general list, a list in US dollars (converted with the day's rate), the list price."""
+    from shangyou.catalog.models import ExchangeRate, PriceList, PriceListItem
+    from shangyou.core.services import model_create
+
+    own = model_create(actor=actor, instance=PriceList(name="专价", customer=customer))
+    general = model_create(actor=actor, instance=PriceList(name="通用", currency="CNY"))
+    dollars = model_create(actor=actor, instance=PriceList(name="USD", currency="USD"))
+    model_create(
+        actor=actor,
+        instance=ExchangeRate(
+            currency="USD", rate=Decimal("7.1000"), valid_on=timezone.localdate()
+        ),
+    )
+    products = []
+    for i in range(12):
+        item = product(actor, sku=f"PB{i}", name=f"产品{i}", price="100.00")
+        kind = i % 4
+        if kind == 0:
+            for min_quantity, price in (("1", "90.00"), ("10", "80.00")):
+                model_create(
+                    actor=actor,
+                    instance=PriceListItem(
+                        price_list=own, product=item, min_quantity=Decimal(min_quantity),
+                        price=Decimal(price),
+                    ),
+                )  # fmt: skip
+        elif kind == 1:
+            model_create(
+                actor=actor,
+                instance=PriceListItem(price_list=general, product=item, price=Decimal("95")),
+            )
+        elif kind == 2:
+            model_create(
+                actor=actor,
+                instance=PriceListItem(price_list=dollars, product=item, price=Decimal("13")),
+            )
+        products.append(item)
+    return products
+
+
+def test_catalogue_prices_of_many_lines_are_each_lines_price_for(tenant, customer):
+    from shangyou.catalog.selectors import price_for
+
+    actor = tenant.actor("owner")
+    products = _price_book(actor, customer)
+    lines = [
+        {"product_id": p.pk, "quantity": str(quantity)}
+        for quantity in ("1", "12")
+        for p in products
+    ]
+    q = quotation(actor, customer=customer, lines=lines)
+    saved = list(selectors.quotation_lines(quotation=q))
+    assert [line.position for line in saved] == list(range(1, 25))
+    for line, wanted in zip(saved, lines, strict=True):
+        one = price_for(
+            actor=actor,
+            product=next(p for p in products if p.pk == wanted["product_id"]),
+            customer=customer,
+            quantity=Decimal(wanted["quantity"]),
+            currency="CNY",
+        )
+        assert line.unit_price == one.unit_price
+    prices = {line.unit_price for line in saved}
+    # own list 90, its tier from 10: 80, general list 95, 13 USD × 7.1 = 92.30, list price 100
+    assert prices == {Decimal(p) for p in ("90", "80", "95", "92.3", "100")}
+
+
+def test_a_fifty_line_quotation_costs_the_queries_of_a_one_line_quotation(tenant, customer):
+    """No query per line: products, catalogue prices (price lists, tiers, exchange rates) and
+    totals are read and computed once for all the lines."""
+    actor = tenant.actor("sales")
+    products = _price_book(tenant.actor("owner"), customer)
+
+    def lines(n):
+        return [
+            {"product_id": products[i % len(products)].pk, "quantity": str(1 + i % 12)}
+            for i in range(n)
+        ]
+
+    # the first quotation of the year creates the numbering sequence
+    quotation(actor, customer=customer, lines=lines(12))
+    few = _queries(lambda: quotation(actor, customer=customer, lines=lines(12)))
+    many = _queries(lambda: quotation(actor, customer=customer, lines=lines(50)))
+    assert many == few <= 17
+    q = Quotation.objects.order_by("-id").first()
+    assert q.lines.count() == 50
+    assert q.total == sum(line.line_total for line in q.lines.all())
+
+
+def test_a_created_quotation_is_audited_with_its_totals_and_on_the_timeline(tenant, customer):
+    q = quotation(
+        tenant.actor("sales"),
+        customer=customer,
+        lines=[{"description": "泵", "quantity": "2", "unit_price": "50", "tax_rate": "13"}],
+    )
+    assert q.total == Decimal("113.00")
+    from django.contrib.contenttypes.models import ContentType
+
+    entry = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Quotation), object_id=str(q.pk)
+    )
+    assert entry.action == "create"
+    assert entry.changes["total"] == [None, "113.00"]
+    assert entry.changes["customer"][1]["id"] == customer.pk
+    timeline = TimelineEntry.objects.get(customer=customer, kind="quotation")
+    assert q.number in timeline.subject and "113.00" in timeline.subject
+
+
+def test_the_quotation_follows_its_owners_team(tenant, customer):
+    theirs = CustomerFactory(actor=tenant.actor("sales_b"), name="乙方客户")
+    own = quotation(tenant.actor("sales_b"), customer=theirs)
+    assert own.owner == tenant.user("sales_b") and own.team == tenant.team_b
+    assigned = quotation(tenant.actor("owner"), customer=customer, owner_id=tenant.user("sales").pk)
+    assert assigned.owner == tenant.user("sales") and assigned.team == tenant.team_a
+    mine = quotation(tenant.actor("owner"), customer=customer)
+    assert mine.owner == tenant.user("owner") and mine.team is None
+
+
+def test_an_invalid_field_is_refused_without_saving_anything(tenant, customer):
+    with pytest.raises(ValidationFailed):
+        quotation(tenant.actor("sales"), customer=customer, terms="x", language="fr")
+    q = quotation(tenant.actor("sales"), customer=customer)
+    with pytest.raises(ValidationFailed):
+        services.quotation_update(
+            actor=tenant.actor("sales"),
+            quotation=q,
+            data={"discount_percent": "1000"},
+            version=q.version,
+        )
+    q.refresh_from_db()
+    assert q.discount_percent == 0 and q.version == 1
+    assert Quotation.objects.filter(customer=customer).count() == 1

@@ -1,7 +1,9 @@
 """Reads of the catalog app, always scoped to the actor's company; the one pricing function
-(`price_for`) and currency conversion (`convert`) every other app uses; what a customer or the
-platform may see (`products_visible_to`, `public_products`)."""
+(`price_for`, and `prices_for` for many lines at once) and currency conversion (`convert`) every
+other app uses; what a customer or the platform may see (`products_visible_to`,
+`public_products`)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -387,11 +389,27 @@ def convert(
 ) -> Decimal:
     """`amount` in `from_currency` expressed in `to_currency`, through the base currency with the
     rates valid on `on_date`; rounded half-up to 4 decimals."""
+    return _convert(amount, from_currency, to_currency, _rates(actor=actor, on_date=on_date))
+
+
+def _rates(*, actor: Actor, on_date: date | None):
+    """`rate_on` for one date, each currency read once."""
+    known: dict[str, Decimal] = {}
+
+    def rate(currency: str) -> Decimal:
+        key = (currency or BASE_CURRENCY).upper()
+        if key not in known:
+            known[key] = rate_on(actor=actor, currency=key, on_date=on_date)
+        return known[key]
+
+    return rate
+
+
+def _convert(amount, from_currency: str, to_currency: str, rate) -> Decimal:
     amount = Decimal(amount)
     if (from_currency or "").upper() == (to_currency or "").upper():
         return amount.quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
-    base = amount * rate_on(actor=actor, currency=from_currency, on_date=on_date)
-    result = base / rate_on(actor=actor, currency=to_currency, on_date=on_date)
+    result = amount * rate(from_currency) / rate(to_currency)
     return result.quantize(PRICE_PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -422,20 +440,43 @@ def price_for(
     highest tier not above the quantity; without one, the product's list price. Converted to
     `currency` (when given) with the rate valid on the date.
     """
-    if product.company_id != actor.company_id:
+    return prices_for(
+        actor=actor,
+        items=[(product, quantity)],
+        customer=customer,
+        on_date=on_date,
+        currency=currency,
+    )[0]
+
+
+def prices_for(
+    *,
+    actor: Actor,
+    items: Sequence[tuple[Product, Decimal]],
+    customer: Customer | None = None,
+    on_date: date | None = None,
+    currency: str | None = None,
+) -> list[Price]:
+    """`price_for` of each (product, quantity) — the lines of a quotation or an order — with one
+    query for the price-list items of all the products and one per foreign currency for the
+    exchange rates, whatever the number of lines."""
+    if any(product.company_id != actor.company_id for product, _quantity in items):
         raise NotFound()
+    if not items:
+        return []
     on_date = on_date or timezone.localdate()
-    quantity = Decimal(quantity)
+    items = [(product, Decimal(quantity)) for product, quantity in items]
     targets = Q(price_list__customer__isnull=True, price_list__grade__isnull=True)
     if customer is not None:
         targets |= Q(price_list__customer_id=customer.pk)
         if customer.grade_id:
             targets |= Q(price_list__customer__isnull=True, price_list__grade_id=customer.grade_id)
-    items = (
+    candidates: dict[int, list[PriceListItem]] = {}
+    for item in (
         PriceListItem.objects.filter(
             company_id=actor.company_id,
-            product_id=product.pk,
-            min_quantity__lte=quantity,
+            product_id__in={product.pk for product, _quantity in items},
+            min_quantity__lte=max(quantity for _product, quantity in items),
             price_list__is_active=True,
             price_list__deleted_at__isnull=True,
         )
@@ -443,7 +484,8 @@ def price_for(
         .filter(Q(price_list__valid_to__isnull=True) | Q(price_list__valid_to__gte=on_date))
         .filter(targets)
         .select_related("price_list")
-    )
+    ):
+        candidates.setdefault(item.product_id, []).append(item)
 
     def rank(item: PriceListItem):
         price_list = item.price_list
@@ -451,7 +493,19 @@ def price_for(
         start = price_list.valid_from.toordinal() if price_list.valid_from else 0
         return (kind, -start, -price_list.pk, -item.min_quantity)
 
-    best = min(items, key=rank, default=None)
+    rate = _rates(actor=actor, on_date=on_date)
+    prices = []
+    for product, quantity in items:
+        best = min(
+            (i for i in candidates.get(product.pk, ()) if i.min_quantity <= quantity),
+            key=rank,
+            default=None,
+        )
+        prices.append(_price(product, best, currency, rate))
+    return prices
+
+
+def _price(product: Product, best: PriceListItem | None, currency: str | None, rate) -> Price:
     if best is None:
         price, from_currency = product.price, product.currency
         source, list_id, tier = _("list price"), None, None
@@ -466,15 +520,8 @@ def price_for(
         else:
             source = _("price list «%(name)s»") % {"name": price_list.name}
     to_currency = (currency or from_currency).upper()
-    unit_price = convert(
-        actor=actor,
-        amount=price,
-        from_currency=from_currency,
-        to_currency=to_currency,
-        on_date=on_date,
-    )
     return Price(
-        unit_price=unit_price,
+        unit_price=_convert(price, from_currency, to_currency, rate),
         currency=to_currency,
         source=source,
         price_list_id=list_id,

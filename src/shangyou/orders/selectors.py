@@ -1,16 +1,29 @@
 """Reads of the orders app — always through the actor's company and the record rules of the
 order's owner and team (a salesperson sees their own orders, a manager the team's).
 
-Lists stay fast at millions of orders: filters and sorts follow indexes led by `company`,
-the customer is joined (`select_related`), and pages are counted with a bound (see
-`core.pagination`).
+Lists stay fast at millions of orders: filters and sorts follow indexes led by `company`
+(partial, on the orders not in the trash, so a bounded count is an index-only scan), the customer
+is joined (`select_related`), and pages are counted with a bound (see `core.pagination`) —
+`order_page` reads a page and its bounded count in one statement.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from shangyou.core.actor import Actor
@@ -104,6 +117,41 @@ def order_list(
     return orders.select_related("customer", "owner").order_by(
         *ORDER_SORTS.get(sort, ORDER_SORTS["-date"])
     )
+
+
+# Deeper than this, `core.pagination.page_rows` reads the ids first; the page then costs two
+# statements and its count a third.
+SHALLOW_OFFSET = 200
+
+
+def order_page(
+    orders: QuerySet[SalesOrder], *, offset: int, limit: int, cap: int
+) -> tuple[list[SalesOrder], int | None]:
+    """Rows [offset, offset + limit) of `orders` (from `order_list`) and how many orders match
+    — at most `cap + 1`, as `core.pagination.bounded_count` — in one statement: the bounded count
+    rides along as an uncorrelated scalar subquery, which the database runs once.
+
+    The count is None when it cannot be read from the page (no row at this offset, or a deep
+    page fetched ids-first); the caller then counts with `bounded_count`.
+    """
+    from shangyou.core.pagination import page_rows
+
+    if offset >= SHALLOW_OFFSET:
+        return page_rows(orders, offset, limit), None
+    counted = orders.order_by().values("pk")[: cap + 1]
+    sql, params = counted.query.sql_with_params()
+    rows = list(
+        orders.annotate(
+            bounded_count=RawSQL(  # noqa: S611 — Django's own SQL for `counted`, with its params
+                f"SELECT COUNT(*) FROM ({sql}) bounded",  # noqa: S608
+                params,
+                output_field=IntegerField(),
+            )
+        )[offset : offset + limit]
+    )
+    if rows:
+        return rows, rows[0].bounded_count
+    return rows, (0 if offset == 0 else None)
 
 
 def order_get(*, actor: Actor, id: int) -> SalesOrder:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.core.paginator import Page
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,13 +48,72 @@ def _apply_form_error(form, exc: ApplicationError) -> None:
 
 
 def _members(actor):
-    return [m for m in membership_list(actor=actor) if m.is_active]
+    """The company's active members, for the owner filters (the user's name and email only)."""
+    return list(
+        membership_list(actor=actor)
+        .filter(is_active=True)
+        .select_related(None)
+        .select_related("user")
+        .only("user_id", "is_active", "user__full_name", "user__email")
+    )
 
 
 def _page(request, queryset):
     return BoundedPaginator(queryset, PAGE_SIZE, page_hint=request.GET.get("page")).get_page(
         request.GET.get("page")
     )
+
+
+class _OrderListPaginator(BoundedPaginator):
+    """A `BoundedPaginator` whose page and bounded count come from one statement
+    (`selectors.order_page`); it falls back to the usual count when that cannot tell."""
+
+    def page(self, number) -> Page:
+        if "count" not in self.__dict__:
+            try:
+                wanted = int(number)
+            except (TypeError, ValueError):
+                wanted = 0
+            if wanted >= 1:
+                offset = (wanted - 1) * self.per_page
+                rows, count = selectors.order_page(
+                    self.object_list, offset=offset, limit=self.per_page, cap=self.cap
+                )
+                if count is not None:
+                    self.__dict__["count"] = count  # the cached_property, already known
+                    self.count_is_exact = count <= self.cap
+                    return self._get_page(rows, self.validate_number(wanted), self)
+        return super().page(number)
+
+
+# What the order list shows of an order, its customer and its owner (`.only()`: the customer's
+# search columns and custom fields stay in the database).
+LIST_COLUMNS = (
+    "number", "customer_reference", "order_date", "status", "currency", "total", "amount_paid",
+    "customer", "customer__name", "owner", "owner__full_name", "owner__email",
+)  # fmt: skip
+# The badge colour of each status (as `partials/_status.html`, without an include per row).
+STATUS_BADGES = {
+    SalesOrder.Status.DRAFT: "bg-secondary-lt",
+    SalesOrder.Status.CONFIRMED: "bg-blue-lt",
+    SalesOrder.Status.PARTLY_SHIPPED: "bg-yellow-lt",
+    SalesOrder.Status.SHIPPED: "bg-azure-lt",
+    SalesOrder.Status.COMPLETED: "bg-green-lt",
+    SalesOrder.Status.CANCELLED: "bg-red-lt",
+}
+
+
+def _list_page(request, orders):
+    """The requested page of the order list; each order gets its status label and badge colour
+    (the labels translated once per page, not once per row)."""
+    page = _OrderListPaginator(
+        orders.only(*LIST_COLUMNS), PAGE_SIZE, page_hint=request.GET.get("page")
+    ).get_page(request.GET.get("page"))
+    labels = {value: str(label) for value, label in SalesOrder.Status.choices}
+    for order in page.object_list:
+        order.status_label = labels.get(order.status, order.status)
+        order.status_badge = STATUS_BADGES.get(order.status, "bg-red-lt")
+    return page
 
 
 def _date(value: str) -> date | None:
@@ -86,7 +146,7 @@ def order_list(request):
         sort=sort,
     )
     context = {
-        "page": _page(request, orders),
+        "page": _list_page(request, orders),
         "form": form,
         "view": view,
         "sort": sort,

@@ -216,7 +216,8 @@ class QuotationDetailOut(QuotationOut):
 
     @staticmethod
     def resolve_lines(obj) -> list:
-        return list(selectors.quotation_lines(quotation=obj))
+        saved = getattr(obj, "saved_lines", None)  # just created: no need to read them back
+        return saved if saved is not None else list(selectors.quotation_lines(quotation=obj))
 
     @staticmethod
     def resolve_public_url(obj) -> str | None:

@@ -347,6 +347,19 @@ def catalog_price(*, actor: Actor, product, customer=None, quantity=Decimal(1), 
     return price.unit_price
 
 
+def catalog_prices(
+    *, actor: Actor, items, customer=None, on_date=None, currency=None
+) -> list[Decimal]:
+    """`catalog_price` of each (product, quantity) in `items`, in one go (a few queries whatever
+    the number of lines: `catalog.selectors.prices_for`)."""
+    from shangyou.catalog.selectors import prices_for
+
+    prices = prices_for(
+        actor=actor, items=items, customer=customer, on_date=on_date, currency=currency
+    )
+    return [price.unit_price for price in prices]
+
+
 def line_defaults(
     *,
     actor: Actor,

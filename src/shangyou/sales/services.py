@@ -10,7 +10,7 @@ replaced as a whole, in one transaction, under the quotation's version.
 """
 
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -25,10 +25,16 @@ from shangyou.core.actor import Actor
 from shangyou.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from shangyou.core.money import document_totals, line_amounts
 from shangyou.core.numbering import next_number
-from shangyou.core.services import model_create, model_update, require_write, soft_delete
+from shangyou.core.services import (
+    full_clean_or_fail,
+    model_create,
+    model_update,
+    require_write,
+    soft_delete,
+)
 
 from .models import Opportunity, Quotation, QuotationLine
-from .selectors import catalog_price
+from .selectors import catalog_prices
 
 OPPORTUNITY_FIELDS = (
     "name", "stage", "probability", "amount", "currency", "expected_close", "source", "notes",
@@ -269,6 +275,31 @@ def _decimal(value: Any, *, field: str, position: int, default: Decimal | None =
     return result
 
 
+def _stored(value: Decimal, *, field: str, position: int) -> Decimal:
+    """`value` as the line's column keeps it — rounded half-up to the column's decimal places —
+    so that a line's amounts are computed from what is saved (and what was saved is known
+    without reading it back); a value too large for the column is refused."""
+    column = QuotationLine._meta.get_field(field)
+    try:
+        stored = value.quantize(Decimal(1).scaleb(-column.decimal_places), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        stored = None
+    if stored is None or stored.adjusted() >= column.max_digits - column.decimal_places:
+        raise ValidationFailed(
+            _("Line %(n)s: the %(field)s is too large.")
+            % {"n": position, "field": column.verbose_name},
+            errors={f"lines.{position}.{field}": [_("Too large.")]},
+        )
+    return stored
+
+
+def _quantity(line: dict[str, Any], position: int) -> Decimal:
+    quantity = _decimal(
+        line.get("quantity"), field="quantity", position=position, default=Decimal(1)
+    )
+    return _stored(quantity, field="quantity", position=position)
+
+
 def build_lines(
     *,
     actor: Actor,
@@ -305,9 +336,22 @@ def build_lines(
     )
     product_ids |= {c.product_id for c in configurations.values()}
     products = (
-        {p.pk: p for p in Product.objects.filter(company_id=actor.company_id, pk__in=product_ids)}
+        {
+            p.pk: p
+            for p in Product.objects.filter(company_id=actor.company_id, pk__in=product_ids).defer(
+                "search_text", "search_grams", "description", "specifications"
+            )
+        }
         if product_ids
         else {}
+    )
+    prices = _catalog_prices(
+        actor=actor,
+        customer=customer,
+        lines=lines,
+        products=products,
+        currency=currency,
+        on_date=on_date,
     )
     rows, amounts = [], []
     for position, line in enumerate(lines, start=1):
@@ -334,9 +378,7 @@ def build_lines(
                     _("Line %(n)s: choose a product of this company.") % {"n": position},
                     errors={f"lines.{position}.product_id": [_("Unknown product.")]},
                 )
-        quantity = _decimal(
-            line.get("quantity"), field="quantity", position=position, default=Decimal(1)
-        )
+        quantity = _quantity(line, position)
         if quantity <= 0:
             raise ValidationFailed(
                 _("Line %(n)s: the quantity must be more than zero.") % {"n": position},
@@ -347,16 +389,10 @@ def build_lines(
         elif configuration is not None:
             unit_price = configuration.unit_price
         elif product is not None:
-            unit_price = catalog_price(
-                actor=actor,
-                product=product,
-                customer=customer,
-                quantity=quantity,
-                on_date=on_date,
-                currency=currency,
-            )
+            unit_price = prices[position]
         else:
             unit_price = _decimal(None, field="unit_price", position=position)
+        unit_price = _stored(unit_price, field="unit_price", position=position)
         if unit_price < 0:
             raise ValidationFailed(
                 _("Line %(n)s: the price cannot be negative.") % {"n": position},
@@ -365,10 +401,12 @@ def build_lines(
         discount = _decimal(
             line.get("discount_percent"), field="discount", position=position, default=Decimal(0)
         )
+        discount = _stored(discount, field="discount_percent", position=position)
         tax_default = product.tax_rate if product is not None else Decimal(0)
         tax_rate = _decimal(
             line.get("tax_rate"), field="tax_rate", position=position, default=tax_default
         )
+        tax_rate = _stored(tax_rate, field="tax_rate", position=position)
         for name, value in (("discount_percent", discount), ("tax_rate", tax_rate)):
             if not 0 <= value <= 100:
                 raise ValidationFailed(
@@ -417,6 +455,37 @@ def build_lines(
             )
         )
     return rows, document_totals(amounts)
+
+
+def _catalog_prices(
+    *, actor: Actor, customer, lines, products, currency: str, on_date
+) -> dict[int, Decimal]:
+    """{position: the catalogue's unit price} of the product lines that give no price and no
+    configuration, looked up together (`catalog_prices`). Lines `build_lines` will refuse
+    (unknown product, bad quantity) are left out: it says what is wrong with them."""
+    wanted: dict[int, tuple[Any, Decimal]] = {}
+    for position, line in enumerate(lines, start=1):
+        if line.get("unit_price") not in (None, "") or line.get("configuration_id"):
+            continue
+        product = products.get(int(line["product_id"])) if line.get("product_id") else None
+        if product is None:
+            continue
+        try:
+            quantity = _quantity(line, position)
+        except ValidationFailed:
+            continue
+        if quantity > 0:
+            wanted[position] = (product, quantity)
+    if not wanted:
+        return {}
+    prices = catalog_prices(
+        actor=actor,
+        items=list(wanted.values()),
+        customer=customer,
+        on_date=on_date,
+        currency=currency,
+    )
+    return dict(zip(wanted, prices, strict=True))
 
 
 def _replace_lines(*, quotation: Quotation, rows: list[QuotationLine], totals) -> None:
@@ -475,6 +544,16 @@ def _quotation_fields(*, actor: Actor, data: dict[str, Any], customer: Customer)
     return fields
 
 
+def _clean_fields(quotation: Quotation) -> None:
+    """The model's field validation, without what the service has checked already: its
+    references (each read through the actor's company, so they exist — `full_clean` would ask
+    the database again, one query each) and the number (fresh from the company's sequence)."""
+    references = [f.name for f in Quotation._meta.concrete_fields if f.is_relation]
+    full_clean_or_fail(
+        quotation, exclude=references, validate_unique=False, validate_constraints=False
+    )
+
+
 def _check_dates(quotation: Quotation) -> None:
     if quotation.valid_until < quotation.issue_date:
         raise ValidationFailed(
@@ -488,7 +567,8 @@ def quotation_create(
     *, actor: Actor, data: dict[str, Any], lines: list[dict[str, Any]] | None = None
 ) -> Quotation:
     """A draft quotation numbered QT-<year>-<n> for a customer the actor may see; blacklisted
-    customers are refused. Dates default to today and today + 30 days."""
+    customers are refused. Dates default to today and today + 30 days. The new lines are on
+    `quotation.saved_lines`."""
     require_write(actor)
     customer = _customer(actor=actor, customer_id=data.get("customer_id"))
     ensure_can_sell(customer)
@@ -499,7 +579,11 @@ def quotation_create(
     if not fields.get("valid_until"):
         fields["valid_until"] = fields["issue_date"] + timedelta(days=DEFAULT_VALIDITY_DAYS)
     fields.setdefault("currency", "CNY")
-    owner = _owner_and_team(actor=actor, owner_id=data.get("owner_id") or actor.user_id)
+    owner_id = data.get("owner_id") or actor.user_id
+    if owner_id == actor.user_id:  # the actor's own membership is known to be active
+        owner = {"owner": actor.user, "team_id": actor.team_id}
+    else:
+        owner = _owner_and_team(actor=actor, owner_id=owner_id)
     if not fields.get("contact") and customer.pk:
         fields["contact"] = (
             Contact.objects.filter(company_id=actor.company_id, customer=customer)
@@ -519,14 +603,25 @@ def quotation_create(
         number=next_number(company=actor.company, key="QT"),
         revision=0,
         status=Quotation.Status.DRAFT,
+        subtotal=totals.subtotal,
+        discount_total=totals.discount_total,
+        tax_total=totals.tax_total,
+        total=totals.total,
         **owner,
         **fields,
     )
     _check_dates(quotation)
-    quotation = model_create(actor=actor, instance=quotation)
-    _replace_lines(quotation=quotation, rows=rows, totals=totals)
+    _clean_fields(quotation)
+    quotation = model_create(actor=actor, instance=quotation, clean=False)
+    for row in rows:
+        row.quotation = quotation
+    QuotationLine.objects.bulk_create(rows)
+    # The lines as saved — each value as its column keeps it (`_stored`), with its id — for
+    # the caller to show without reading them back.
+    quotation.saved_lines = rows
     timeline_add(
         actor=actor,
+        company=actor.company,
         customer=customer,
         kind=TimelineEntry.Kind.QUOTATION,
         subject=_("Quotation %(number)s drafted: %(currency)s %(total)s")
@@ -594,7 +689,9 @@ def quotation_update(
         instance=quotation,
         data=fields,
         expected_version=version,
+        clean=False,
     )
+    _clean_fields(quotation)  # a failure rolls the update back (this transaction)
     _check_dates(quotation)
     if lines is not None:
         rows, totals = build_lines(
