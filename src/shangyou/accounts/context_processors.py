@@ -1,2 +1,6 @@
 def actor(request):
-    return {"actor": getattr(request, "actor", None)}
+    return {
+        "actor": getattr(request, "actor", None),
+        # The signed-in user's companies, read once by the middleware (the company switcher).
+        "user_memberships": getattr(request, "user_memberships", ()),
+    }

@@ -26,6 +26,20 @@ def actor_for(*, user: User, company_id: int | None = None) -> Actor | None:
     return actor_from_membership(membership, user=user)
 
 
+def choose_membership(
+    memberships: list[Membership], *, user: User, company_id: int | None = None
+) -> Membership | None:
+    """What `actor_for` picks, from the user's active memberships already read (with their
+    companies): the given company's, else the last company's, else the oldest."""
+    if company_id:
+        return next((m for m in memberships if m.company_id == company_id), None)
+    if user.last_company_id:
+        for m in memberships:
+            if m.company_id == user.last_company_id:
+                return m
+    return min(memberships, key=lambda m: (m.created_at, m.pk), default=None)
+
+
 def actor_from_membership(membership: Membership, *, user: User | None = None) -> Actor:
     return Actor(
         user=user or membership.user,

@@ -83,6 +83,19 @@ def _errors_to_customer_page(view):
 
 
 # --- list, filters, segments, bulk actions, export --------------------------------------------
+def _lookups(request) -> dict:
+    """The company's active members, grades and tags, read once per request (the filter panel,
+    the bulk bar and the form all show them)."""
+    if not hasattr(request, "_customer_lookups"):
+        actor = request.actor
+        request._customer_lookups = {
+            "members": _members(actor),
+            "grades": list(selectors.grade_list(actor=actor)),
+            "tags": list(selectors.tag_list(actor=actor)),
+        }
+    return request._customer_lookups
+
+
 def _filters(request, data=None):
     """(filter form, filter dict, segment) from the query string; a segment's saved filters
     are the starting point and the query string refines them."""
@@ -93,12 +106,7 @@ def _filters(request, data=None):
     if data.get("segment", "").isdigit():
         segment = selectors.segment_get(actor=actor, id=int(data["segment"]))
         values = {**{k: str(v) for k, v in segment.filters.items()}, **values}
-    form = FilterForm(
-        values,
-        members=_members(actor),
-        grades=selectors.grade_list(actor=actor),
-        tags=selectors.tag_list(actor=actor),
-    )
+    form = FilterForm(values, **_lookups(request))
     return form, form.filters(), segment
 
 
@@ -124,9 +132,7 @@ def customer_list(request):
         "sort": sort,
         "q": filters.get("q", ""),
         "query": request.GET.urlencode(),
-        "members": _members(request.actor),
-        "grades": selectors.grade_list(actor=request.actor),
-        "tags": selectors.tag_list(actor=request.actor),
+        **_lookups(request),
         "segment_form": SegmentForm(),
         "more_filters": any(k in filters for k in FilterForm.KEYS if k not in {"q", "stage"}),
     }
