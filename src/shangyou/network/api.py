@@ -308,7 +308,10 @@ def directory(
         industry=industry,
         verified=verified,
     )
-    page = paginate(request, profiles, limit=limit, offset=offset)
+    limit, offset = max(1, min(limit, 200)), max(0, offset)
+    count, exact = bounded_count(profiles, cap=max(selectors.DIRECTORY_COUNT_CAP, offset + limit))
+    page = paginate(request, profiles, limit=limit, offset=offset, count=count)
+    page["count_is_exact"] = exact
     friend_ids = selectors.friend_company_ids(actor=request.auth)  # once, not per profile
     page["items"] = [profile_out(p, request.auth, friend_ids) for p in page["items"]]
     return page
@@ -331,6 +334,7 @@ def directory_products(
     )
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     count, exact = bounded_count(products, cap=max(selectors.PRODUCT_COUNT_CAP, offset + limit))
+    products = selectors.directory_products_counted(products, exact=exact)
     page = paginate(request, products, limit=limit, offset=offset, count=count)
     page["count_is_exact"] = exact
     page["items"] = [public_product_out(p) for p in page["items"]]

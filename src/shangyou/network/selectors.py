@@ -10,6 +10,14 @@ from shangyou.core.search import search_filter
 
 from .models import Audience, Block, CompanyProfile, Conversation, Friendship, Visit
 
+#: The directory's order (verified first, then by name), served by `profile_directory_order`.
+DIRECTORY_ORDER = ("-company_verified", "company_name", "id")
+# The directory counts at most this many matches ("more than 1,000 companies"): a common word
+# matches tens of thousands of companies, and counting them would cost more than the page.
+DIRECTORY_COUNT_CAP = 1000
+# Columns a directory page never shows: not read for every matching profile.
+PROFILE_LIST_DEFERRED = ("search_text", "search_grams")
+
 
 def profile_for(company: Company) -> CompanyProfile:
     profile = CompanyProfile.objects.filter(company=company).first()
@@ -30,8 +38,19 @@ def directory_search(
     industry: str = "",
     verified: bool | None = None,
 ) -> QuerySet[CompanyProfile]:
-    """Public profiles by name (hanzi, pinyin, initials), products, industry, region, type."""
-    profiles = CompanyProfile.objects.filter(is_public=True, company__is_active=True)
+    """Public profiles by name (hanzi, pinyin, initials), products, industry, region, type;
+    verified companies first, then by name.
+
+    The order is read from the profile's own copies of the company's name and badge
+    (`company_verified`, `company_name`), which the index `profile_directory_order` holds in
+    that order: for a common word (机械: one company in seven) the database walks the index and
+    stops after a page, for a rare one it sorts the few matches — never every company. Every
+    filter of a plain search reads the profile table alone (the companies switched off and
+    those blocking the viewer are small sets, excluded through their indexes), and the page's
+    companies are read afterwards by id: the count and the page never join a row per match."""
+    profiles = CompanyProfile.objects.filter(is_public=True).exclude(
+        company_id__in=_inactive_companies()
+    )
     if q:
         profiles = search_filter(profiles, q)
     if member_type:
@@ -50,9 +69,19 @@ def directory_search(
     if actor is not None:
         blocked_me = Block.objects.filter(blocked_id=actor.company_id).values("blocker_id")
         profiles = profiles.exclude(company_id__in=blocked_me)
-    return profiles.select_related("company").order_by(
-        "-company__is_verified", "company__name", "id"
+    # The search columns are not shown, and dropping them halves the width of every row the
+    # database sorts when it orders the matches of a word.
+    return (
+        profiles.prefetch_related("company")
+        .defer(*PROFILE_LIST_DEFERRED)
+        .order_by(*DIRECTORY_ORDER)
     )
+
+
+def _inactive_companies():
+    """Member companies switched off (none, or a handful): read through the partial index
+    `company_inactive`, so excluding them costs nothing per matching row."""
+    return Company.objects.filter(is_active=False).values("pk")
 
 
 def profile_get(*, actor: Actor | None, company_id: int) -> CompanyProfile:
@@ -323,7 +352,7 @@ def _products_base(*, actor: Actor | None):
     company's own customers (portal), not for the platform."""
     from shangyou.catalog.selectors import public_products
 
-    products = public_products().filter(company__is_active=True)
+    products = public_products().exclude(company_id__in=_inactive_companies())
     if actor is not None:
         blocked_me = Block.objects.filter(blocked_id=actor.company_id).values("blocker_id")
         products = products.exclude(company_id__in=blocked_me)
@@ -344,6 +373,7 @@ def _with_thumbnail(products):
 
 
 def _hidden_profiles():
+    """Companies whose profile is not listed: read from the partial index `profile_hidden`."""
     return CompanyProfile.objects.filter(is_public=False).values("company_id")
 
 
@@ -371,8 +401,26 @@ def directory_products(
         products = products.filter(company_id=company_id)
     if verified is not None:
         products = products.filter(company__is_verified=verified)
-    products = products.select_related("company", "category").defer(*LIST_DEFERRED)
+    # The page's companies and categories by id, after the page: joined in the query, they would
+    # be read for every match before the sort whenever the database takes the search index
+    # (a pinyin word matching thousands of products).
+    products = (
+        products.select_related(None).prefetch_related("company", "category").defer(*LIST_DEFERRED)
+    )
     return _with_thumbnail(products).order_by("-id")
+
+
+def directory_products_counted(products, *, exact: bool):
+    """`directory_products` once its matches were counted (`bounded_count`): when they were all
+    counted — at most `PRODUCT_COUNT_CAP` of a million products — the database reads them
+    through the search index and sorts them, instead of walking the newest-first index past tens
+    of thousands of other products to fill a page, which it may choose when it misjudges how
+    rare a word (a SKU prefix) is. More matches than that: the newest-first walk stops early."""
+    if not exact:
+        return products
+    from django.db.models import F
+
+    return products.order_by((F("id") + 0).desc())  # the same order, not served by an index
 
 
 def _visible_company(actor: Actor | None, company_id: int) -> bool:

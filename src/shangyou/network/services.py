@@ -77,6 +77,21 @@ def profile_update(
     return profile
 
 
+def _profile_follow_company(company: Company) -> CompanyProfile:
+    """After the company's name or badge changed: its profile's copies of them (the directory's
+    order) and its search columns (the name, in hanzi and pinyin)."""
+    profile = profile_for(company)
+    profile.company = company
+    profile.refresh_search()
+    profile.save(
+        update_fields=[
+            "company_name", "company_verified", "search_text", "search_grams", "updated_at"
+        ]
+    )  # fmt: skip
+    return profile
+
+
+@transaction.atomic
 def company_verify(*, staff_user, company: Company, verified: bool = True) -> Company:
     """The verified badge is given by platform staff, not by the company itself.
     `staff_user=None` is the server's operator (the `shangyou company verify` command)."""
@@ -85,6 +100,7 @@ def company_verify(*, staff_user, company: Company, verified: bool = True) -> Co
     if company.is_verified != verified:
         company.is_verified = verified
         company.save(update_fields=["is_verified", "updated_at"])
+        _profile_follow_company(company)
         audit_log(
             actor=None,
             instance=company,
@@ -92,6 +108,33 @@ def company_verify(*, staff_user, company: Company, verified: bool = True) -> Co
             company=company,
             changes={"is_verified": [not verified, verified]},
             note=_("Verified by the platform") if verified else _("Verification withdrawn"),
+        )
+    return company
+
+
+@transaction.atomic
+def company_rename(*, actor: Actor, name: str) -> Company:
+    """The company's name, as the platform shows it (directory, profile, messages): changed by
+    its owner or an administrator; the directory finds and sorts it by the new name at once."""
+    require_admin(actor)
+    name = " ".join((name or "").split())
+    max_length = Company._meta.get_field("name").max_length
+    if not name or len(name) > max_length:
+        message = _("Enter the company's name (at most %(n)d characters).") % {"n": max_length}
+        raise ValidationFailed(message, errors={"name": [message]})
+    company = Company.objects.select_for_update().get(pk=actor.company_id)
+    if company.name != name:
+        old = company.name
+        company.name = name
+        company.save(update_fields=["name", "updated_at"])
+        actor.company.name = name
+        _profile_follow_company(company)
+        audit_log(
+            actor=actor,
+            instance=company,
+            action=AuditEntry.Action.UPDATE,
+            company=company,
+            changes={"name": [old, name]},
         )
     return company
 

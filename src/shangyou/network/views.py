@@ -93,9 +93,9 @@ def directory(request):
     profiles = selectors.directory_search(
         actor=request.actor, verified=True if verified else None, **filters
     )
-    page = BoundedPaginator(profiles, PAGE_SIZE, page_hint=params.get("page")).get_page(
-        params.get("page")
-    )
+    page = BoundedPaginator(
+        profiles, PAGE_SIZE, cap=selectors.DIRECTORY_COUNT_CAP, page_hint=params.get("page")
+    ).get_page(params.get("page"))
     context = {"mode": "companies", "page": page, "filters": filters, "verified": verified}
     if request.htmx and request.htmx.target == "directory-results":
         return render(request, "network/partials/_directory_results.html", context)
@@ -123,9 +123,14 @@ def _directory_products(request):
         company_id=filters["company"],
         verified=True if verified else None,
     )
-    page = BoundedPaginator(
+    paginator = BoundedPaginator(
         products, PAGE_SIZE, cap=selectors.PRODUCT_COUNT_CAP, page_hint=params.get("page")
-    ).get_page(params.get("page"))
+    )
+    paginator.object_list = selectors.directory_products_counted(
+        products,
+        exact=paginator.count <= paginator.cap,  # counted first (bounded)
+    )
+    page = paginator.get_page(params.get("page"))
     context = {"mode": "products", "page": page, "filters": filters, "verified": verified}
     if request.htmx and request.htmx.target == "directory-results":
         return render(request, "network/partials/_directory_products.html", context)

@@ -174,9 +174,12 @@ def directory_profile_rows(chunk: Chunk) -> list[tuple]:
     for company_id in company_ids:
         made = directory_company(rng)
         holder.name = made["company"]["name"]
+        holder.is_verified = made["company"]["is_verified"]
         data = made["profile"]
         profile.__dict__.update(data)
-        profile.refresh_search()  # the model's own search columns (name, products, region …)
+        # The model's own derived columns: search (name, products, region …) and the
+        # directory's order (the company's name and badge).
+        profile.refresh_search()
         rows.append(
             template.row(
                 data,
@@ -184,6 +187,8 @@ def directory_profile_rows(chunk: Chunk) -> list[tuple]:
                 updated_at=data["created_at"],
                 search_text=profile.search_text,
                 search_grams=profile.search_grams,
+                company_name=profile.company_name,
+                company_verified=profile.company_verified,
             )
         )
     return rows
@@ -262,3 +267,7 @@ class ProfilesGenerator(ChunkedTable):
                 cursor.execute(f"ANALYZE {Company._meta.db_table}")
         # The directory's tables are recorded above; this line sums up (hidden in the docs table).
         return TableResult("profiles (total)", rows, time.perf_counter() - started)
+
+
+# The directory companies' public products register after the profiles they are made from.
+from . import directory_products  # noqa: E402, F401

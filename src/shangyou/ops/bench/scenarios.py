@@ -285,6 +285,57 @@ class DirectorySearchProduct(DirectorySearch):
     queries = ("轴承", "连接器", "LED", "不锈钢阀门", "光伏组件")
 
 
+DIRECTORY_PRODUCTS_TARGET = Target(
+    "p95_ms",
+    30,
+    "p95 <= 30 ms",
+    "issue 4: directory over 100,000 companies and 1,000,000 public products",
+)
+
+
+def directory_sku_prefixes(n: int = 3) -> list[str]:
+    """SKU prefixes that occur ("SGQZ-62" of SGQZ-6205-2RS): of public products of directory
+    companies spread over the id range, so they hold for any seed and scale."""
+    from shangyou.catalog.models import Product
+
+    products = Product.objects.filter(is_public=True, company__slug__contains="-d")
+    ids = products.values_list("id", flat=True)
+    first, last = ids.order_by("id").first(), ids.order_by("-id").first()
+    if first is None:
+        return []
+    prefixes: list[str] = []
+    for k in range(n):
+        at = first + (last - first) * (2 * k + 1) // (2 * n)
+        sku = products.filter(id__gte=at).order_by("id").values_list("sku", flat=True).first()
+        head, _dash, rest = (sku or "").partition("-")
+        prefix = f"{head}-{rest[:2]}" if rest else head[:4]
+        if prefix and prefix not in prefixes:
+            prefixes.append(prefix)
+    return prefixes
+
+
+@scenario
+class DirectoryProductsSearch(DirectorySearch):
+    name = "directory_products_search"
+    description = (
+        "GET /api/v1/directory/products?q=轴承 — public products of every listed company by "
+        "2-character Chinese, pinyin and SKU prefix"
+    )
+    target = DIRECTORY_PRODUCTS_TARGET
+    queries = ("轴承", "球阀", "面料", "zhoucheng", "qiufa", "guangfu")
+
+    def terms(self, ctx):
+        return [*self.queries, *directory_sku_prefixes()]
+
+    def requests(self, ctx):
+        from urllib.parse import quote
+
+        return [
+            Request(ctx.api, f"/api/v1/directory/products?q={quote(q)}", label=q)
+            for q in self.terms(ctx)
+        ]
+
+
 def _visit_call(ctx: RunContext, company_id: int):
     from shangyou.network.services import visit_record
 
