@@ -103,35 +103,41 @@ def test_customer_numbers_must_be_unique(tenant):
 
 
 def test_a_failing_import_changes_nothing(tenant, monkeypatch):
-    """A write failing in the second batch (fault injected at the database call) rolls the
-    whole import back: no customer, contact, tag or audit entry is left."""
+    """A write failing after the customers, audit entries and tag links are in (fault injected
+    in the contacts' batch) rolls the whole import back: no customer, contact, tag or audit
+    entry is left; a retry imports every row once."""
+    from shangyou.contacts.importing import writing
+    from shangyou.core.models import AuditEntry
+
     actor = tenant.actor()
+    audit_before = AuditEntry.objects.count()
     rows = "".join(f"客户{i},1390000{i:04d},联系人{i},标签{i % 3}\n" for i in range(1500))
     data = ("客户名称,电话,联系人,标签\n" + rows).encode()
     job = importing.import_preview(actor=actor, filename="c.csv", data=data)
     importing.import_commit(actor=actor, job=job)  # queued; run below, in the foreground
-    original = Contact.objects.bulk_create
-    calls = {"n": 0}
+    original = writing.CustomerWriter.write_contacts
+    written = {}
 
-    def failing_bulk_create(objs, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(objs, **kwargs)
+    def failing_write_contacts(self, rows):
+        written["customers"] = Customer.objects.count()
+        original(self, list(rows)[:700])  # half of them go in, then the disk is full
+        written["contacts"] = Contact.objects.count()
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Contact.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(writing.CustomerWriter, "write_contacts", failing_write_contacts)
     with pytest.raises(RuntimeError):
         importing.import_run(job_id=job.pk)
+    assert written == {"customers": 1500, "contacts": 700}  # the failure came mid-way
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and "disk full" in job.result["error"]
     assert Customer.objects.count() == 0 and Contact.objects.count() == 0
-    assert Tag.objects.count() == 0
+    assert Tag.objects.count() == 0 and AuditEntry.objects.count() == audit_before
     assert TaskProgress.objects.get(pk=job.progress_id).status == "failed"
     monkeypatch.undo()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
     assert importing.import_run(job_id=job.pk)["created"] == 1500  # a retry imports once
     assert importing.import_run(job_id=job.pk)["created"] == 1500
-    assert Customer.objects.count() == 1500
+    assert Customer.objects.count() == 1500 and Contact.objects.count() == 1500
 
 
 def test_xlsx_import_with_english_headers(tenant):

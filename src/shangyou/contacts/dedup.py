@@ -13,12 +13,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
 
 from shangyou.core.actor import Actor
 from shangyou.core.errors import Conflict, NotFound, ValidationFailed
 from shangyou.core.models import AuditEntry
-from shangyou.core.search import fold, normalize_phone, strip_company_suffix
+from shangyou.core.search import fold, normalize_phone, strip_company_suffix, to_pinyin
 from shangyou.core.services import audit_log, require_write, snapshot
 
 from .models import Contact, Customer, CustomerMerge, Document, Task, TimelineEntry
@@ -32,8 +31,9 @@ def dedup_name(name: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _spelled(text: str) -> str:
-    """Hanzi as pinyin, everything else kept (客户7 → kehu7); cached: names repeat."""
-    return _NON_WORD.sub("", "".join(lazy_pinyin(text)).lower())[:200]
+    """Hanzi as pinyin, everything else kept (客户7 → kehu7); cached: names repeat. The
+    syllables are pypinyin's `lazy_pinyin(text)`, from `to_pinyin`'s faster tables."""
+    return _NON_WORD.sub("", "".join(to_pinyin(text)).lower())[:200]
 
 
 def dedup_keys(*, name: str, phone: str, email: str) -> tuple[str, str, str]:

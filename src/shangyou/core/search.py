@@ -88,6 +88,114 @@ def strip_company_suffix(name: str) -> str:
     return folded
 
 
+# --- pinyin -------------------------------------------------------------------------------------
+# `pypinyin.lazy_pinyin` splits a text into runs of hanzi and of other characters, cuts each hanzi
+# run into words (forward maximum matching against its phrase dictionary) and reads each word from
+# the phrase dictionary or, character by character, from the first reading in its character
+# dictionary, then drops the tones — through several layers of objects per word, ~100 µs a name.
+# The same steps from flat tables, with the toneless readings computed once: a character that
+# has one reading in every phrase containing it (its own first one) is read from the table
+# directly, so a run made only of such characters needs no word cutting; a run with any other
+# character (行 in 银行, 长 in 长沙 …) is cut with pypinyin's own segmenter and its words read from
+# the phrase table. Anything unusual (a character without pinyin inside a run) goes to pypinyin
+# itself. tests/core/test_search_pinyin.py compares the output with pypinyin's on generated names.
+class _PinyinTable:
+    def __init__(self) -> None:
+        from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS, Style
+        from pypinyin.core import _default_convert
+        from pypinyin.seg import mmseg
+
+        pattern = RE_HANS.pattern  # '^(?:[…])+$': one or more characters that have pinyin
+        if not (pattern.startswith("^") and pattern.endswith("$")):  # pragma: no cover
+            raise RuntimeError(f"unexpected pypinyin RE_HANS pattern: {pattern[:40]}")
+        #: re.split() with it alternates other text (even items) and hanzi runs (odd items).
+        self.split = re.compile(f"({pattern[1:-1]})", RE_HANS.flags).split
+        self.cut = mmseg.seg.cut
+        self.phrase_readings = PHRASES_DICT
+        self.toneless: dict[str, str] = {}
+        self._to_normal = lambda reading: _default_convert.convert_style(
+            "", reading, style=Style.NORMAL, strict=True
+        )
+        self.first = {
+            chr(code): self.normal(readings.split(",")[0]) for code, readings in PINYIN_DICT.items()
+        }
+        self.phrases: dict[str, list[str] | None] = {}  # phrase → toneless syllables (cache)
+        self.safe = dict(self.first)
+        for phrase, readings in PHRASES_DICT.items():
+            if len(readings) != len(phrase):
+                for char in phrase:
+                    self.safe.pop(char, None)
+                continue
+            for char, item in zip(phrase, readings, strict=True):
+                if char in self.safe and (not item or self.normal(item[0]) != self.safe[char]):
+                    del self.safe[char]
+
+    def normal(self, reading: str) -> str:
+        value = self.toneless.get(reading)
+        if value is None:
+            value = self.toneless[reading] = self._to_normal(reading)
+        return value
+
+    def _phrase(self, word: str) -> list[str] | None:
+        if word not in self.phrases:
+            readings = self.phrase_readings[word]
+            syllables = None
+            if len(readings) == len(word) and all(readings):
+                syllables = [self.normal(item[0]) for item in readings]
+                if not all(syllables):
+                    syllables = None
+            self.phrases[word] = syllables  # None: leave the run to pypinyin
+        return self.phrases[word]
+
+    def _run(self, run: str, keep_other: bool) -> list[str]:
+        safe = self.safe
+        try:
+            return [safe[char] for char in run]
+        except KeyError:
+            pass
+        result: list[str] = []
+        first, phrases = self.first, self.phrase_readings
+        for word in self.cut(run):
+            if word in phrases:
+                syllables = self._phrase(word)
+            else:
+                syllables = [first.get(char) for char in word]
+            if syllables is None or None in syllables:
+                # a phrase whose readings do not match its characters, or a character without
+                # pinyin: pypinyin's own rules
+                return lazy_pinyin(run, errors="default" if keep_other else "ignore")
+            result.extend(syllables)
+        return result
+
+    def syllables(self, text: str, *, keep_other: bool) -> list[str]:
+        """`lazy_pinyin(text)` (keep_other) or `lazy_pinyin(text, errors="ignore")`."""
+        result: list[str] = []
+        for index, part in enumerate(self.split(text)):
+            if not part:
+                continue
+            if index % 2:
+                result.extend(self._run(part, keep_other))
+            elif keep_other:  # text without pinyin: kept as it is, or dropped
+                result.append(part)
+        return result
+
+
+@lru_cache(maxsize=1)
+def _pinyin_table() -> _PinyinTable:
+    return _PinyinTable()
+
+
+def pinyin_tables_load() -> None:
+    """Build the tables now (~0.4 s): before forking worker processes, which then share them."""
+    _pinyin_table()
+
+
+def to_pinyin(text: str, *, keep_other: bool = True) -> list[str]:
+    """The syllables of `text`, as `pypinyin.lazy_pinyin(text)` gives them (other text kept as
+    it is), or as `lazy_pinyin(text, errors="ignore")` with `keep_other=False` — faster."""
+    return _pinyin_table().syllables(text, keep_other=keep_other)
+
+
 def pinyin_forms(name: str) -> list[str]:
     """'张伟' → ['zhang wei', 'zhangwei', 'zw']; Latin text is returned unchanged."""
     if not CJK_RE.search(name):
@@ -97,11 +205,11 @@ def pinyin_forms(name: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _pinyin_forms(name: str) -> tuple[str, ...]:
-    # Names repeat (张伟, 王芳 …) and pypinyin is the costly part of search_fields(): bulk
+    # Names repeat (张伟, 王芳 …) and pinyin is the costly part of search_fields(): bulk
     # imports and `bench generate` hit this cache often.
     # One conversion: the initials are the syllables' first letters (what Style.FIRST_LETTER
     # returns, checked on 40,000 person and company names), at half the cost.
-    syllables = [s for s in lazy_pinyin(name, errors="ignore") if s.strip()]
+    syllables = [s for s in to_pinyin(name, keep_other=False) if s.strip()]
     full = " ".join(syllables)
     forms = [full, full.replace(" ", ""), "".join(s[0] for s in syllables)]
     return tuple(fold(f) for f in forms if f)

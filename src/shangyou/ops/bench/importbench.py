@@ -144,7 +144,8 @@ def fresh_company(seed: int):
 def remove_company_data(company_id: int) -> None:
     """Delete an import company and what the import made (raw SQL: a million rows)."""
     from shangyou.accounts.models import Company, Membership, User
-    from shangyou.contacts.models import Contact, Customer, ImportJob
+    from shangyou.contacts.importing import prepared
+    from shangyou.contacts.models import Contact, Customer, ImportJob, Tag
     from shangyou.core.models import AuditEntry, TaskProgress
 
     tag_link = Customer.tags.through._meta.db_table
@@ -158,11 +159,13 @@ def remove_company_data(company_id: int) -> None:
         f"(SELECT id FROM {customers} WHERE company_id = %s)",
         f"DELETE FROM {Contact._meta.db_table} WHERE company_id = %s",  # noqa: S608
         f"DELETE FROM {customers} WHERE company_id = %s",  # noqa: S608
+        f"DELETE FROM {Tag._meta.db_table} WHERE company_id = %s",  # noqa: S608
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql, [company_id])
         for job in ImportJob.objects.filter(company_id=company_id):
+            prepared.delete(job)  # the preview's rows, left when a run failed
             job.file.delete(save=False)
         ImportJob.objects.filter(company_id=company_id).delete()
         TaskProgress.objects.filter(company_id=company_id).delete()
