@@ -26,8 +26,14 @@ def line(product, quantity, price) -> LineInput:
 
 
 @pytest.fixture
-def sales(tenant, other_tenant):
-    """Orders of 2025 in company A: sales (team A) and sales_b (team B) each own a customer."""
+def sales(tenant, other_tenant, django_capture_on_commit_callbacks):
+    """Orders of 2025 in company A: sales (team A) and sales_b (team B) each own a customer.
+    (The statistics' rollups are refreshed when the orders' transactions commit.)"""
+    with django_capture_on_commit_callbacks(execute=True):
+        return _sales(tenant, other_tenant)
+
+
+def _sales(tenant, other_tenant):
     owner = tenant.actor("owner")
     gold = Grade.objects.create(company=tenant.company, code="A", name="金牌", rank=1)
     mine = CustomerFactory(

@@ -32,6 +32,7 @@ from shangyou.core.search import normalize_phone
 from shangyou.core.services import audit_log, model_update, require_write, soft_delete
 
 from .models import Invoice, OrderLine, SalesOrder
+from .selectors import COUNTED_STATUSES
 
 # Header fields an order's form, the API and `order_update` may set.
 ORDER_FIELDS = (
@@ -260,6 +261,8 @@ def order_create(
     )
     if order.status == SalesOrder.Status.CONFIRMED:
         _customer_won(actor=actor, customer_id=customer.pk)
+    if order.status in COUNTED_STATUSES:
+        _order_counts_changed(order)
     return order
 
 
@@ -402,13 +405,45 @@ def _status_changed(order: SalesOrder) -> None:
         transaction.on_commit(lambda: [hook(order) for hook in ORDER_STATUS_HOOKS])
 
 
+# --- sales figures (analytics rollups, issue 5) ---------------------------------------------------
+# Called with (company_id=, days=, owner_ids=) when orders start or stop counting as sales
+# (`selectors.COUNTED_STATUSES`); the analytics app registers the refresh of its rollups.
+# `owner_ids` None: every owner.
+SALES_CHANGED_HOOKS: list[Callable[..., None]] = []
+
+
+def sales_changed(*, company_id: int, days, owner_ids=None, after_commit: bool = True) -> None:
+    """Tell the hooks (after commit by default; an import calls it inside its transaction)."""
+    if not SALES_CHANGED_HOOKS:
+        return
+
+    def run() -> None:
+        for hook in SALES_CHANGED_HOOKS:
+            hook(company_id=company_id, days=days, owner_ids=owner_ids)
+
+    if after_commit:
+        transaction.on_commit(run, robust=True)  # a failed refresh is logged; rebuild fixes it
+    else:
+        run()
+
+
+def _order_counts_changed(order: SalesOrder) -> None:
+    sales_changed(company_id=order.company_id, days=[order.order_date], owner_ids=[order.owner_id])
+
+
+# --- end of sales figures ------------------------------------------------------------------------
+
+
 def _transition(
     *, actor: Actor, order: SalesOrder, data: dict[str, Any], subject: str, body: str = ""
 ) -> SalesOrder:
+    counted_before = order.status in COUNTED_STATUSES
     order, _changes = model_update(
         actor=actor, instance=order, data=data, expected_version=order.version, clean=False
     )
     _status_changed(order)
+    if (order.status in COUNTED_STATUSES) != counted_before:
+        _order_counts_changed(order)
     timeline_add(
         actor=actor,
         customer=order.customer,

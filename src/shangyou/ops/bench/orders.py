@@ -30,7 +30,7 @@ from django.db import connection
 from shangyou.catalog.models import Category, Product
 from shangyou.orders.models import OrderLine, SalesOrder
 
-from . import names
+from . import loader, names
 from .crm import MONTH_WEIGHT, WEEKDAY_WEIGHT, customer_arrays
 from .generate import (
     ANCHOR,
@@ -351,3 +351,38 @@ class OrderLinesGenerator(_OrdersTable):
         return [
             Chunk(c.seed, "lines", c.company_index, c.chunk_index, c.rows, c.params) for c in chunks
         ]
+
+
+# --- sales statistics rollups (analytics, issue 5) ------------------------------------------------
+@register
+class SalesRollupGenerator(TableGenerator):
+    """The analytics rollups of the generated orders: rebuilt per company from the orders and
+    lines (INSERT … SELECT … GROUP BY), as `shangyou rebuild_sales_rollup` does. Runs after
+    the orders and lines; `--tables sales_rollup` rebuilds them alone."""
+
+    name = "sales_rollup"
+
+    def run(self, ctx: GenerateContext) -> TableResult:
+        import time
+
+        from shangyou.analytics import models as rollups
+        from shangyou.analytics.services import sales_rollup_rebuild
+
+        started = time.perf_counter()
+        for plan in ctx.companies:
+            company_started = time.perf_counter()
+            sales_rollup_rebuild(company_id=plan.company_id)
+            ctx.log(f"  {plan.slug}: {time.perf_counter() - company_started:.1f} s")
+        tables = [
+            rollups.OrderSnapshot,
+            rollups.SalesRollup,
+            rollups.SalesGradeRollup,
+            rollups.SalesRegionRollup,
+            rollups.SalesProductRollup,
+        ]
+        if ctx.vendor == "postgresql":
+            for model in tables:
+                loader.analyze(model._meta.db_table)
+        company_ids = [p.company_id for p in ctx.companies]
+        rows = sum(m.objects.filter(company_id__in=company_ids).count() for m in tables)
+        return TableResult("analytics sales rollups", rows, time.perf_counter() - started)
