@@ -153,3 +153,23 @@ def test_the_command_dry_run_exits_1_on_problems_and_skip_invalid_imports_the_re
     assert list(
         SalesOrder.objects.filter(company=tenant.company).values_list("number", flat=True)
     ) == ["A-1"]
+
+
+def test_rows_without_an_order_number_can_be_skipped_from_the_preview(tenant):
+    client = tenant.client("owner")
+    upload(client, GOOD + ",甲公司,2025-03-02,阀门,1,10.00,10.00\n")
+    job = OrderImportJob.objects.get(company=tenant.company)
+    html = client.get(f"/orders/import/{job.pk}/").content.decode()
+    assert 'data-row="3"' in html and 'name="skip_invalid"' in html
+
+    refused = client.post(f"/orders/import/{job.pk}/commit/", {"create_missing": "1"}, follow=True)
+    assert "1 rows have no order number" in refused.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            f"/orders/import/{job.pk}/commit/", {"create_missing": "1", "skip_invalid": "1"}
+        )
+    job.refresh_from_db()
+    assert job.status == OrderImportJob.Status.DONE
+    assert list(
+        SalesOrder.objects.filter(company=tenant.company).values_list("number", flat=True)
+    ) == ["A-1"]

@@ -220,6 +220,7 @@ def write_order_csv(path: Path, lines: int, seed: int) -> Path:
 def remove_order_import_company(company_id: int) -> None:
     from shangyou.catalog.models import Product
     from shangyou.contacts.models import TimelineEntry
+    from shangyou.orders.importing import order_import_files_delete
     from shangyou.orders.models import OrderImportJob, OrderLine, SalesOrder
 
     from .importbench import remove_company_data
@@ -232,7 +233,7 @@ def remove_order_import_company(company_id: int) -> None:
                 [company_id],
             )
         for job in OrderImportJob.objects.filter(company_id=company_id):
-            job.file.delete(save=False)
+            order_import_files_delete(job=job)
         OrderImportJob.objects.filter(company_id=company_id).delete()
     remove_company_data(company_id)
 
@@ -268,15 +269,17 @@ class ImportOrdersCsv(Scenario):
         data = path.read_bytes()
         company, actor = fresh_company(seed)
         try:
-            t0 = time.perf_counter()
+            # Wall time is what is measured; the CPU time of this process (the application's
+            # side, without the database's) tells how much of it was Python on a busy machine.
+            t0, p0 = time.perf_counter(), time.process_time()
             job = importing.order_import_preview(actor=actor, filename=path.name, data=data)
-            t1 = time.perf_counter()
-            log(f"  preview: {t1 - t0:.1f} s ({job.total_rows:,} lines)")
+            t1, p1 = time.perf_counter(), time.process_time()
+            log(f"  preview: {t1 - t0:.1f} s, {p1 - p0:.1f} s CPU ({job.total_rows:,} lines)")
             job = importing.order_import_commit(actor=actor, job=job, create_missing=True)
-            t2 = time.perf_counter()
+            t2, p2 = time.perf_counter(), time.process_time()
             result = importing.order_import_run(job_id=job.pk)
-            t3 = time.perf_counter()
-            log(f"  run: {t3 - t2:.1f} s ({result['orders']:,} orders)")
+            t3, p3 = time.perf_counter(), time.process_time()
+            log(f"  run: {t3 - t2:.1f} s, {p3 - p2:.1f} s CPU ({result['orders']:,} orders)")
         finally:
             c0 = time.perf_counter()
             remove_order_import_company(company.pk)
@@ -290,6 +293,8 @@ class ImportOrdersCsv(Scenario):
                 "commit_s": round(t2 - t1, 2),
                 "run_s": round(t3 - t2, 2),
                 "total_s": round(total, 2),
+                "preview_cpu_s": round(p1 - p0, 2),
+                "run_cpu_s": round(p3 - p2, 2),
                 "rows_per_s": round(job.total_rows / total),
                 "orders": result["orders"],
                 "customers_created": result["customers_created"],
