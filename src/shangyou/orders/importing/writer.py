@@ -21,6 +21,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangyou.accounts.models import Team, User
+from shangyou.catalog.models import Product
+from shangyou.contacts.importing.writing import references_locked
 from shangyou.contacts.models import Customer, TimelineEntry
 from shangyou.core.actor import Actor
 from shangyou.core.money import to_cents
@@ -191,10 +194,34 @@ class _OrderWriter:
             at = times[order.order_date]
             if customer_id not in self.last_order or self.last_order[customer_id] < at:
                 self.last_order[customer_id] = at
-        self._write_orders(order_table, orders, ids, customer_ids, order_tax, times)
-        lines = self._write_lines(line_table, orders, ids, product_ids, items, taxes, progress)
-        self._write_entries(entry_table, orders, ids, customer_ids, times)
+        tables = (order_table, line_table, entry_table)
+        with references_locked(self._references(customer_ids, product_ids, tables)):
+            self._write_orders(order_table, orders, ids, customer_ids, order_tax, times)
+            lines = self._write_lines(line_table, orders, ids, product_ids, items, taxes, progress)
+            self._write_entries(entry_table, orders, ids, customer_ids, times)
         return lines
+
+    def _references(self, customer_ids, product_ids, tables) -> list[tuple[Any, set]]:
+        """Every existing row the orders, lines and timeline entries point to (PostgreSQL
+        locks them and skips the per-row foreign-key checks: see `references_locked`): the
+        per-row ones (customers, their owners and teams, products; the lines' orders are
+        written here) and every foreign key given as a constant (company, user, content
+        type …). Customers and products the import created are in this transaction and are
+        locked like the others."""
+        if not self.postgres:
+            return []
+        references: dict[Any, set] = {
+            Customer: set(customer_ids),
+            User: {info[0] for info in self.customers.values()},
+            Team: {info[1] for info in self.customers.values()},
+            Product: set(product_ids),
+        }
+        for table in tables:
+            for field in table.model._meta.concrete_fields:
+                value = table.constants.get(field.attname)
+                if field.is_relation and value is not None:
+                    references.setdefault(field.related_model, set()).add(value)
+        return [(model, ids - {None}) for model, ids in references.items()]
 
     def _write_orders(self, table, orders, ids, customer_ids, order_tax, times) -> None:
         rows = zip(orders, ids, customer_ids, order_tax, strict=True)
