@@ -13,7 +13,7 @@ import logging
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -92,11 +92,15 @@ def request_validation_error(request, exc: ValidationError):
     )
 
 
-@api.exception_handler(OperationalError)
-@api.exception_handler(InterfaceError)
+@api.exception_handler(DatabaseError)
 def database_unavailable(request, exc):
     """The database went away (restart, failover): a clean, retryable answer — the next
-    request reconnects by itself (CONN_HEALTH_CHECKS)."""
+    request reconnects by itself (CONN_HEALTH_CHECKS). Any other database error is a bug: a
+    500 (`core.middleware.is_database_outage` tells them apart)."""
+    from .middleware import is_database_outage
+
+    if not is_database_outage(exc):
+        raise exc
     logger.warning("database unavailable: %s", exc)
     response = api.create_response(
         request,

@@ -3,7 +3,7 @@ import sys
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
@@ -19,6 +19,23 @@ logger = logging.getLogger(__name__)
 # The database went away: a restart, a failover, a dropped connection. Not a bug — a short,
 # retryable outage. Django reconnects by itself on the next request (CONN_HEALTH_CHECKS).
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """The error means the database is unreachable, not that a statement was wrong: an
+    OperationalError/InterfaceError, or any other database error raised as the connection
+    broke under it (a server restarting mid-query can surface as a plain DatabaseError)."""
+    if isinstance(exc, DATABASE_ERRORS):
+        return True
+    if not isinstance(exc, DatabaseError):
+        return False
+    raw = connection.connection
+    try:
+        return raw is None or bool(getattr(raw, "closed", False) or getattr(raw, "broken", False))
+    except Exception:  # noqa: BLE001 - a connection too broken to inspect is an outage too
+        return True
+
+
 RETRY_AFTER_SECONDS = 5
 # The API's words (core.api's handler says the same); the page says what is going on.
 UNAVAILABLE_API_MESSAGE = _("The service is briefly unavailable. Try again.")
@@ -55,7 +72,7 @@ def server_error(request, template_name: str = "500.html"):
     """`handler500`: an unreachable database raised outside a view (the session or the actor
     loaded by a middleware) is a 503 too; anything else is Django's 500 page."""
     exc = sys.exc_info()[1]
-    if isinstance(exc, DATABASE_ERRORS):
+    if exc is not None and is_database_outage(exc):
         return database_unavailable(request, exc)
     return defaults.server_error(request, template_name)
 
@@ -85,7 +102,7 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_ERRORS):
+        if is_database_outage(exception):
             return database_unavailable(request, exception)
         if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
             return None
