@@ -269,7 +269,7 @@ def test_foreign_key_triggers_are_skipped_only_with_every_reference_locked(tenan
     reference to a missing row leaves the triggers on."""
     from django.db import OperationalError, connections
 
-    from shangyou.contacts.importing.writing import references_locked
+    from shangyou.core.bulk import references_locked
 
     def role() -> str:
         with connection.cursor() as cursor:

@@ -94,21 +94,15 @@ def request_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(DatabaseError)
 def database_unavailable(request, exc):
-    """The database went away (restart, failover): a clean, retryable answer — the next
-    request reconnects by itself (CONN_HEALTH_CHECKS). Any other database error is a bug: a
-    500 (`core.middleware.is_database_outage` tells them apart)."""
+    """The database went away (restart, failover): the same clean, retryable 503 as pages get
+    (`core.middleware.database_unavailable`); the next request reconnects by itself
+    (CONN_HEALTH_CHECKS). Any other database error is a bug: a 500."""
+    from .middleware import database_unavailable as unavailable
     from .middleware import is_database_outage
 
     if not is_database_outage(exc):
         raise exc
-    logger.warning("database unavailable: %s", exc)
-    response = api.create_response(
-        request,
-        {"code": "unavailable", "message": _("The service is briefly unavailable. Try again.")},
-        status=503,
-    )
-    response["Retry-After"] = "5"
-    return response
+    return unavailable(request, exc)
 
 
 @api.exception_handler(AuthenticationError)

@@ -37,7 +37,8 @@ def is_database_outage(exc: BaseException) -> bool:
 
 
 RETRY_AFTER_SECONDS = 5
-# The API's words (core.api's handler says the same); the page says what is going on.
+# The API's words (core.api's handler answers through `database_unavailable` too); the page
+# says what is going on.
 UNAVAILABLE_API_MESSAGE = _("The service is briefly unavailable. Try again.")
 UNAVAILABLE_PAGE_MESSAGE = _(
     "The database cannot be reached at the moment — it is probably restarting. "

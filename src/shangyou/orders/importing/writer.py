@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 
 from shangyou.accounts.models import Team, User
 from shangyou.catalog.models import Product
-from shangyou.contacts.importing.writing import references_locked
 from shangyou.contacts.models import Customer, TimelineEntry
 from shangyou.core.actor import Actor
+from shangyou.core.bulk import references_locked
 from shangyou.core.money import to_cents
 from shangyou.core.search import normalize_phone
 
