@@ -266,3 +266,52 @@ def test_job_progress_api_shows_progress(tenant):
     assert body["status"] == "running"
     assert (body["done"], body["total"], body["percent"]) == (50, 200, 25)
     assert body["message"] == "50 rows"
+
+
+# --- a database lost while a response is serialised ------------------------------------------
+def _serialisation_error(raised: Exception):
+    """The pydantic ValidationError a response schema raises when a resolver (a lazy query)
+    raises `raised` — what django-ninja meets in `_result_to_response`."""
+    from ninja import Schema
+    from pydantic import ValidationError as PydanticValidationError
+
+    class Out(Schema):
+        tags: list[str]
+
+        @staticmethod
+        def resolve_tags(obj):
+            raise raised
+
+    with pytest.raises(PydanticValidationError) as caught:
+        Out.model_validate(object())
+    return caught.value
+
+
+@pytest.mark.django_db
+def test_a_database_lost_while_a_response_is_serialised_is_a_503():
+    from django.db import OperationalError, ProgrammingError
+    from django.test import RequestFactory
+
+    from shangyou.core.api import api
+    from shangyou.core.middleware import UNAVAILABLE_API_MESSAGE, is_serialization_outage
+
+    lost = _serialisation_error(OperationalError("terminating connection due to administrator"))
+    assert is_serialization_outage(lost)
+    request = RequestFactory().get("/api/v1/customers/1")
+    response = api.on_exception(request, lost)
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert json.loads(response.content) == {
+        "code": "unavailable",
+        "message": str(UNAVAILABLE_API_MESSAGE),
+    }
+
+    # A bug is still a bug: a 500 (re-raised for Django), whether a wrong statement on a live
+    # connection or anything else.
+    from django.db import connection
+
+    connection.ensure_connection()
+    for raised in (ProgrammingError('relation "x" does not exist'), KeyError("tags")):
+        error = _serialisation_error(raised)
+        assert not is_serialization_outage(error), raised
+        with pytest.raises(type(error)):
+            api.on_exception(request, error)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import ValidationError as PydanticValidationError
 
 from shangyou.core.errors import ApplicationError, ValidationFailed
 
@@ -101,6 +102,19 @@ def database_unavailable(request, exc):
     from .middleware import is_database_outage
 
     if not is_database_outage(exc):
+        raise exc
+    return unavailable(request, exc)
+
+
+@api.exception_handler(PydanticValidationError)
+def response_not_serialisable(request, exc):
+    """pydantic wraps what a lazy attribute raised while a response was serialised (a
+    resolver's query) in its own ValidationError: a lost database there is the same 503; any
+    other such error is a bug (a 500)."""
+    from .middleware import database_unavailable as unavailable
+    from .middleware import is_serialization_outage
+
+    if not is_serialization_outage(exc):
         raise exc
     return unavailable(request, exc)
 

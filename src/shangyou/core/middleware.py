@@ -27,13 +27,40 @@ def is_database_outage(exc: BaseException) -> bool:
     broke under it (a server restarting mid-query can surface as a plain DatabaseError)."""
     if isinstance(exc, DATABASE_ERRORS):
         return True
-    if not isinstance(exc, DatabaseError):
-        return False
+    return isinstance(exc, DatabaseError) and connection_is_broken()
+
+
+def connection_is_broken() -> bool:
+    """The default connection is gone: never opened, closed, or broken under a query."""
     raw = connection.connection
     try:
         return raw is None or bool(getattr(raw, "closed", False) or getattr(raw, "broken", False))
     except Exception:  # noqa: BLE001 - a connection too broken to inspect is an outage too
         return True
+
+
+def is_serialization_outage(exc: BaseException) -> bool:
+    """A pydantic ValidationError raised while an API response was serialised, because reading
+    an attribute (a resolver's query, a lazy relation) hit the lost database. pydantic keeps
+    only the error's text (`ctx.error`, "OperationalError: …"), not the exception itself."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return False
+    for error in errors():
+        if error.get("type") != "get_attribute_error":
+            continue
+        name = str(error.get("ctx", {}).get("error", "")).split(":", 1)[0]
+        if name in {cls.__name__ for cls in DATABASE_ERRORS}:
+            return True
+        if name in _DATABASE_ERROR_NAMES and connection_is_broken():
+            return True
+    return False
+
+
+_DATABASE_ERROR_NAMES = {
+    "DatabaseError", "DataError", "IntegrityError", "InternalError", "NotSupportedError",
+    "ProgrammingError",
+}  # fmt: skip
 
 
 RETRY_AFTER_SECONDS = 5
