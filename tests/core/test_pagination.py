@@ -1,5 +1,5 @@
 from shangyou.contacts.models import Customer
-from shangyou.core.pagination import BoundedPaginator, bounded_count, page_rows
+from shangyou.core.pagination import BoundedPaginator, bounded_count, matches_page, page_rows
 
 
 def _customers(tenant, n):
@@ -38,3 +38,63 @@ def test_the_list_page_says_more_than_when_capped(tenant, monkeypatch, english):
     page = tenant.client("owner").get("/customers/")
     # 25 a page: the count looks one page past page 1, at most 50 rows
     assert "More than 50 customers" in page.content.decode()
+
+
+# --- a search paged in one pass over its matches -------------------------------------------------
+def _searchable(tenant, n):
+    """n customers named 张伟 0…n-1 (each its own update time) plus others the search skips."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shangyou.contacts.selectors import customer_list
+
+    rows = [Customer(company=tenant.company, name=f"张伟 {i:02d}") for i in range(n)]
+    rows.append(Customer(company=tenant.company, name="李娜"))
+    for row in rows:
+        row.refresh_search()
+    Customer.objects.bulk_create(rows)
+    now = timezone.now()  # each its own age (in an order of its own: neither name nor id)
+    for i, c in enumerate(Customer.objects.filter(company=tenant.company).order_by("id")):
+        Customer.objects.filter(pk=c.pk).update(updated_at=now - timedelta(days=(i * 7) % 13))
+    return lambda sort: customer_list(actor=tenant.actor("owner"), q="zhangwei", sort=sort)
+
+
+def test_a_search_page_and_its_count_come_from_one_pass(tenant, django_assert_num_queries):
+    search = _searchable(tenant, 12)
+    for sort in ("-updated", "updated", "name", "-name"):
+        expected = list(search(sort))
+        assert len(expected) == 12
+        with django_assert_num_queries(2):  # the matches (page + count), then the page's rows
+            found = matches_page(search(sort), offset=3, limit=4, cap=100)
+        assert found.count == 12 and found.exact
+        assert [c.pk for c in found.rows] == [c.pk for c in expected[3:7]], sort
+        # the rows are loaded as the list loads them (its select_related), not one by one
+        with django_assert_num_queries(0):
+            assert [c.owner for c in found.rows]
+
+
+def test_a_search_with_more_matches_than_the_cap_leaves_the_page_to_the_index(tenant):
+    search = _searchable(tenant, 12)
+    found = matches_page(search("-updated"), offset=0, limit=4, cap=8)
+    assert found.rows is None and found.count == 9 and not found.exact
+    assert matches_page(search("-updated"), offset=8, limit=4, cap=8) is None  # past the cap
+    past = matches_page(search("-updated"), offset=20, limit=4, cap=100)
+    assert past.rows == [] and past.count == 12 and past.exact
+    none = matches_page(search("-updated").filter(name="nobody"), offset=0, limit=4, cap=100)
+    assert none.rows == [] and none.count == 0 and none.exact
+
+
+def test_the_api_and_the_list_page_page_a_search_through_its_matches(tenant):
+    search = _searchable(tenant, 12)
+    expected = [c.pk for c in search("-updated")]
+    api = tenant.api("owner")
+    first = api.get("/api/v1/customers", {"q": "zhangwei", "limit": 5}).json()
+    second = api.get(first["next"]).json()
+    assert [c["id"] for c in first["items"] + second["items"]] == expected[:10]
+    assert first["count"] == 12 and first["count_is_exact"] is True
+    page = BoundedPaginator(search("-updated"), 5, page_hint=3, search=True)
+    assert page.count == 12 and [c.pk for c in page.get_page(3)] == expected[10:]
+    capped = BoundedPaginator(search("-updated"), 5, cap=10, search=True)
+    assert capped.count == 11 and not capped.count_is_exact
+    assert [c.pk for c in capped.get_page(1)] == expected[:5]

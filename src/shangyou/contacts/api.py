@@ -384,8 +384,10 @@ def customer_list(request: HttpRequest, filters: Query[CustomerFilters]):
     if segment_id:
         segment = selectors.segment_get(actor=request.auth, id=segment_id)
         data = {**segment.filters, **{k: v for k, v in data.items() if v not in (None, "")}}
+    # The envelope carries the owner's, team's and grade's ids, not their rows: no joins.
     customers = selectors.customer_list(actor=request.auth, filters=data, sort=sort)
-    return paginate(request, customers, limit=limit, offset=offset)
+    customers = customers.select_related(None)
+    return paginate(request, customers, limit=limit, offset=offset, search=bool(data.get("q")))
 
 
 @router.post("/customers", response={201: CustomerDetailOut})
@@ -546,7 +548,7 @@ def contact_list(
     request: HttpRequest, q: str = "", customer: int | None = None, limit: int = 50, offset: int = 0
 ):
     contacts = selectors.contact_list(actor=request.auth, q=q, customer_id=customer)
-    return paginate(request, contacts, limit=limit, offset=offset)
+    return paginate(request, contacts, limit=limit, offset=offset, search=bool(q))
 
 
 @router.post("/customers/{customer_id}/contacts", response={201: ContactOut})

@@ -120,9 +120,9 @@ def customer_list(request):
     form, filters, segment = _filters(request)
     sort = _sort(request)
     customers = selectors.customer_table(actor=request.actor, filters=filters, sort=sort)
-    page = BoundedPaginator(customers, PAGE_SIZE, page_hint=request.GET.get("page")).get_page(
-        request.GET.get("page")
-    )
+    page = BoundedPaginator(
+        customers, PAGE_SIZE, page_hint=request.GET.get("page"), search=bool(filters.get("q"))
+    ).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "form": form,

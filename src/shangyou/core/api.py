@@ -128,20 +128,39 @@ def authentication_error(request, exc):
     )
 
 
-def paginate(request: HttpRequest, queryset, *, limit: int = 50, offset: int = 0, count=None):
+def paginate(
+    request: HttpRequest,
+    queryset,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    count=None,
+    search: bool = False,
+    cap: int | None = None,
+):
     """Slice a queryset into the shared list envelope. The count stops at 10,000 rows past the
-    page (`count_is_exact` is then false): no request counts a million rows."""
-    from .pagination import DEFAULT_CAP, bounded_count, page_rows
+    page (`count_is_exact` is then false): no request counts a million rows. A search
+    (`search=True`) is counted to `cap` (default 1,000) and paged in one pass over its matches
+    (`core.pagination.matches_page`)."""
+    from .pagination import DEFAULT_CAP, SEARCH_CAP, bounded_count, matches_page, page_rows
 
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
-    if hasattr(queryset, "values_list"):
+    exact = True
+    matched = None
+    if search and count is None and hasattr(queryset, "values_list"):
+        bound = max(cap or SEARCH_CAP, offset + limit + 1)
+        matched = matches_page(queryset, offset=offset, limit=limit + 1, cap=bound)
+    if matched is not None:
+        count, exact = matched.count, matched.exact
+    if matched is not None and matched.rows is not None:
+        items = matched.rows
+    elif hasattr(queryset, "values_list"):
         items = page_rows(queryset, offset, limit + 1)
     else:
         items = list(queryset[offset : offset + limit + 1])
     has_next = len(items) > limit
     items = items[:limit]
-    exact = True
     if count is None:
         if hasattr(queryset, "values_list"):
             count, exact = bounded_count(queryset, cap=max(DEFAULT_CAP, offset + limit))

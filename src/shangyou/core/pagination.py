@@ -6,11 +6,16 @@ fetches a page in two steps — the ids first (an index-only scan for indexed or
 those rows — so deep pages do not drag whole rows through OFFSET.
 """
 
+from dataclasses import dataclass
+
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 DEFAULT_CAP = 10_000
+#: A search counts at most this many matches ("1,000+"): `matches_page` then reads them once.
+SEARCH_CAP = 10_000
 
 
 def bounded_count(queryset: QuerySet, *, cap: int = DEFAULT_CAP) -> tuple[int, bool]:
@@ -29,20 +34,117 @@ def page_rows(queryset: QuerySet, offset: int, limit: int) -> list:
     return [rows[pk] for pk in ids if pk in rows]
 
 
+@dataclass
+class Matches:
+    """What `matches_page` found: the page's rows (None when there were more than `cap`
+    matches: the caller reads the page in the queryset's own order) and the bounded count."""
+
+    rows: list | None
+    count: int
+    exact: bool
+
+
+def matches_page(queryset: QuerySet, *, offset: int, limit: int, cap: int) -> Matches | None:
+    """The page and the bounded count of a search in ONE pass over its matches.
+
+    Paging a search the plain way reads the matches twice — once to count them (at most
+    `cap + 1`, `bounded_count`), once to sort them for the page — and for a text-index search
+    each read repeats the index scan (a common pinyin trigram: most of the time). Here the
+    database reads the first `cap + 1` matches (their ids and sort keys) once into a CTE, counts
+    them and sorts them; when they were all (`cap` or fewer) the page is exact, and its rows
+    are read by primary key. With more matches the count says "cap+" and `rows` is None: the
+    queryset's ordered index walk stops after a page of a common word.
+
+    None when the queryset's order is not plain columns of its model (the caller pages the
+    usual way), or the page lies beyond `cap`."""
+    order = list(queryset.query.order_by)
+    if not order or offset + limit > cap:
+        return None
+    if any(not isinstance(o, str) or "__" in o or o.lstrip("-") in ("", "?") for o in order):
+        return None
+    pk_name = queryset.model._meta.pk.name
+    columns = ["pk"]
+    for term in order:
+        name = term.lstrip("-")
+        if name not in ("pk", pk_name) and name not in columns:
+            columns.append(name)
+    positions = []
+    for term in order:
+        name = term.lstrip("-")
+        position = 1 if name in ("pk", pk_name) else columns.index(name) + 1
+        positions.append(f"{position} {'DESC' if term.startswith('-') else 'ASC'}")
+    inner = queryset.order_by().select_related(None).values_list(*columns)[: cap + 1]
+    sql, params = inner.query.sql_with_params()
+    connection = connections[queryset.db]
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    width = len(columns)
+    statement = (
+        f"WITH m AS {materialized}({sql}) "  # noqa: S608 - Django's SQL for `inner`, its params
+        f"SELECT m.*, (SELECT count(*) FROM m) FROM m ORDER BY {', '.join(positions)} "
+        "LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, (*params, limit, offset))
+        found = cursor.fetchall()
+    if found:
+        count = found[0][width]
+    elif offset == 0:
+        count = 0
+    else:  # past the last match: how many there are is not on the page
+        count, exact = bounded_count(queryset, cap=cap)
+        return Matches([] if exact else None, count, exact)
+    if count > cap:
+        return Matches(None, cap + 1, False)
+    return Matches(rows_by_ids(queryset, [row[0] for row in found]), count, True)
+
+
+def rows_by_ids(queryset: QuerySet, ids: list) -> list:
+    """The rows with these primary keys, in this order, loaded as `queryset` loads them (its
+    select/prefetch_related and deferred fields) — without its filters: the ids are known
+    matches, and repeating a text search's conditions could take its index again."""
+    if queryset.query.annotations or queryset.query.distinct_fields:
+        fetch = queryset.order_by().filter(pk__in=ids)
+    else:
+        fetch = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=ids)
+        fetch.query.select_related = queryset.query.select_related
+        fetch.query.deferred_loading = queryset.query.deferred_loading
+        fetch._prefetch_related_lookups = queryset._prefetch_related_lookups
+    rows = {row.pk: row for row in fetch}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 class BoundedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap: int = DEFAULT_CAP, page_hint=1, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+    """`search=True`: the list is a search, counted to `cap` (default `SEARCH_CAP`) and paged
+    through `matches_page` (one pass over the matches for the page asked for)."""
+
+    def __init__(
+        self, object_list, per_page, *, cap: int | None = None, page_hint=1, search=False, **kw
+    ):
+        super().__init__(object_list, per_page, **kw)
         try:
             hint = max(1, int(page_hint or 1))
         except (TypeError, ValueError):
             hint = 1
+        self.hint = hint
+        self.search = search and isinstance(object_list, QuerySet)
+        if cap is None:
+            cap = SEARCH_CAP if search else DEFAULT_CAP
         self.cap = max(cap, (hint + 1) * per_page)
         self.count_is_exact = True
+        self._matches: Matches | None = None
 
     @cached_property
     def count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
+        if self.search:
+            offset = (self.hint - 1) * self.per_page
+            self._matches = matches_page(
+                self.object_list, offset=offset, limit=self.per_page, cap=self.cap
+            )
+            if self._matches is not None:
+                self.count_is_exact = self._matches.exact
+                return self._matches.count
         n, exact = bounded_count(self.object_list, cap=self.cap)
         self.count_is_exact = exact
         return n
@@ -53,6 +155,9 @@ class BoundedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        matched = self._matches
+        if matched is not None and matched.rows is not None and number == self.hint:
+            return self._get_page(matched.rows[: top - bottom], number, self)
         if isinstance(self.object_list, QuerySet):
             return self._get_page(page_rows(self.object_list, bottom, top - bottom), number, self)
         return self._get_page(self.object_list[bottom:top], number, self)

@@ -11,7 +11,6 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate
-from shangyou.core.pagination import bounded_count
 
 from . import selectors, services
 from .models import Audience
@@ -308,10 +307,8 @@ def directory(
         industry=industry,
         verified=verified,
     )
-    limit, offset = max(1, min(limit, 200)), max(0, offset)
-    count, exact = bounded_count(profiles, cap=max(selectors.DIRECTORY_COUNT_CAP, offset + limit))
-    page = paginate(request, profiles, limit=limit, offset=offset, count=count)
-    page["count_is_exact"] = exact
+    cap = selectors.DIRECTORY_COUNT_CAP
+    page = paginate(request, profiles, limit=limit, offset=offset, search=True, cap=cap)
     friend_ids = selectors.friend_company_ids(actor=request.auth)  # once, not per profile
     page["items"] = [profile_out(p, request.auth, friend_ids) for p in page["items"]]
     return page
@@ -332,11 +329,8 @@ def directory_products(
     products = selectors.directory_products(
         actor=request.auth, q=q, company_id=company_id, verified=verified
     )
-    limit, offset = max(1, min(limit, 200)), max(0, offset)
-    count, exact = bounded_count(products, cap=max(selectors.PRODUCT_COUNT_CAP, offset + limit))
-    products = selectors.directory_products_counted(products, exact=exact)
-    page = paginate(request, products, limit=limit, offset=offset, count=count)
-    page["count_is_exact"] = exact
+    cap = selectors.PRODUCT_COUNT_CAP
+    page = paginate(request, products, limit=limit, offset=offset, search=True, cap=cap)
     page["items"] = [public_product_out(p) for p in page["items"]]
     return page
 

@@ -410,19 +410,6 @@ def directory_products(
     return _with_thumbnail(products).order_by("-id")
 
 
-def directory_products_counted(products, *, exact: bool):
-    """`directory_products` once its matches were counted (`bounded_count`): when they were all
-    counted — at most `PRODUCT_COUNT_CAP` of a million products — the database reads them
-    through the search index and sorts them, instead of walking the newest-first index past tens
-    of thousands of other products to fill a page, which it may choose when it misjudges how
-    rare a word (a SKU prefix) is. More matches than that: the newest-first walk stops early."""
-    if not exact:
-        return products
-    from django.db.models import F
-
-    return products.order_by((F("id") + 0).desc())  # the same order, not served by an index
-
-
 def _visible_company(actor: Actor | None, company_id: int) -> bool:
     """The company's profile may be seen by the actor (public, or the actor's own)."""
     if actor is not None and actor.company_id == company_id:

@@ -94,7 +94,11 @@ def directory(request):
         actor=request.actor, verified=True if verified else None, **filters
     )
     page = BoundedPaginator(
-        profiles, PAGE_SIZE, cap=selectors.DIRECTORY_COUNT_CAP, page_hint=params.get("page")
+        profiles,
+        PAGE_SIZE,
+        cap=selectors.DIRECTORY_COUNT_CAP,
+        page_hint=params.get("page"),
+        search=True,
     ).get_page(params.get("page"))
     context = {"mode": "companies", "page": page, "filters": filters, "verified": verified}
     if request.htmx and request.htmx.target == "directory-results":
@@ -123,14 +127,13 @@ def _directory_products(request):
         company_id=filters["company"],
         verified=True if verified else None,
     )
-    paginator = BoundedPaginator(
-        products, PAGE_SIZE, cap=selectors.PRODUCT_COUNT_CAP, page_hint=params.get("page")
-    )
-    paginator.object_list = selectors.directory_products_counted(
+    page = BoundedPaginator(
         products,
-        exact=paginator.count <= paginator.cap,  # counted first (bounded)
-    )
-    page = paginator.get_page(params.get("page"))
+        PAGE_SIZE,
+        cap=selectors.PRODUCT_COUNT_CAP,
+        page_hint=params.get("page"),
+        search=True,
+    ).get_page(params.get("page"))
     context = {"mode": "products", "page": page, "filters": filters, "verified": verified}
     if request.htmx and request.htmx.target == "directory-results":
         return render(request, "network/partials/_directory_products.html", context)
