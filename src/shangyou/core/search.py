@@ -293,13 +293,7 @@ def search_filter(queryset: models.QuerySet, q: str) -> models.QuerySet:
             for run in runs:
                 needed |= {run} if len(run) == 1 else {run[i : i + 2] for i in range(len(run) - 1)}
             if vendor == "postgresql":
-                queryset = queryset.filter(
-                    RawSQL(
-                        f"string_to_array({table}.search_grams, ' ') @> %s::text[]",
-                        (sorted(needed),),
-                        output_field=models.BooleanField(),
-                    )
-                )
+                queryset = _having_grams(queryset, table, sorted(needed))
             else:
                 match = " AND ".join(_fts_phrase(g) for g in sorted(needed))
                 queryset = queryset.filter(
@@ -308,7 +302,7 @@ def search_filter(queryset: models.QuerySet, q: str) -> models.QuerySet:
                     )
                 )
             if len(term) > 2 or not CJK_RE.fullmatch(term):
-                queryset = queryset.filter(search_text__contains=term)
+                queryset = _containing(queryset, table, term, vendor)
         elif len(term) >= 3:
             if vendor == "postgresql":
                 queryset = queryset.filter(search_text__contains=term)
@@ -321,13 +315,7 @@ def search_filter(queryset: models.QuerySet, q: str) -> models.QuerySet:
                 )
         else:
             if vendor == "postgresql":
-                queryset = queryset.filter(
-                    RawSQL(
-                        f"string_to_array({table}.search_grams, ' ') @> ARRAY[%s]::text[]",
-                        (term,),
-                        output_field=models.BooleanField(),
-                    )
-                )
+                queryset = _having_grams(queryset, table, [term])
             else:
                 queryset = queryset.filter(
                     pk__in=RawSQL(
@@ -336,6 +324,33 @@ def search_filter(queryset: models.QuerySet, q: str) -> models.QuerySet:
                     )
                 )
     return queryset
+
+
+def _having_grams(queryset: models.QuerySet, table: str, grams: list[str]) -> models.QuerySet:
+    """Rows whose `search_grams` hold every gram (PostgreSQL): served by the GIN index on
+    `string_to_array(search_grams, ' ')`, exactly (no recheck)."""
+    return queryset.filter(
+        RawSQL(
+            f"string_to_array({table}.search_grams, ' ') @> %s::text[]",
+            (grams,),
+            output_field=models.BooleanField(),
+        )
+    )
+
+
+def _containing(queryset: models.QuerySet, table: str, term: str, vendor: str):
+    """The whole term in `search_text`, for a term the grams index already narrowed down. On
+    PostgreSQL as `strpos`, which the trigram index cannot serve: as a LIKE the planner would
+    AND the trigram index into the grams' bitmap, and every candidate row would then be
+    rechecked against both conditions (the trigram index is lossy) — twice the work per row
+    for no fewer rows."""
+    if vendor == "postgresql":
+        return queryset.filter(
+            RawSQL(
+                f"strpos({table}.search_text, %s) > 0", (term,), output_field=models.BooleanField()
+            )
+        )
+    return queryset.filter(search_text__contains=term)
 
 
 # --- migration operation ------------------------------------------------------------------------
