@@ -59,3 +59,30 @@ def test_user_companies_lists_every_active_membership(tenant, other_tenant):
 def test_invitation_by_unknown_token_is_not_found(db):
     with pytest.raises(NotFound):
         selectors.invitation_by_token(raw_token="nope")
+
+
+def test_a_token_acts_for_its_own_company_while_it_and_its_member_are_active(tenant, other_tenant):
+    from django.utils import timezone
+
+    from shangyou.accounts.models import ApiToken
+
+    user = tenant.user("sales")
+    Membership.objects.create(company=other_tenant.company, user=user, role=Role.ADMIN)
+    token, raw = token_create(user=user, company=other_tenant.company)
+    actor = selectors.actor_for_token(raw_key=raw)
+    assert (actor.user, actor.company, actor.role) == (user, other_tenant.company, Role.ADMIN)
+    token.refresh_from_db()
+    assert token.last_used_at is not None  # noted (at most once a minute)
+    assert selectors.actor_for_token(raw_key=raw + "x") is None
+
+    user.is_active = False
+    user.save()
+    assert selectors.actor_for_token(raw_key=raw) is None
+    user.is_active = True
+    user.save()
+    Membership.objects.filter(company=other_tenant.company, user=user).update(is_active=False)
+    assert selectors.actor_for_token(raw_key=raw) is None  # still a member of tenant: no matter
+    Membership.objects.filter(company=other_tenant.company, user=user).update(is_active=True)
+    assert selectors.actor_for_token(raw_key=raw).company == other_tenant.company
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    assert selectors.actor_for_token(raw_key=raw) is None

@@ -1,11 +1,12 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import Field
 
 from shangyou.core.actor import Role
 from shangyou.core.api import Page, paginate, version_from
+from shangyou.core.schema import Schema
 
 from . import selectors, services
 

@@ -4,8 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from pydantic import BaseModel, ConfigDict
+
+from shangyou.core.schema import Schema
 
 from . import selectors
 from .filters import parse_filters

@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from shangyou.contacts.selectors import customer_get, grade_get
 from shangyou.core.api import Page, paginate, version_from
+from shangyou.core.schema import Schema
 
 from . import configurator, diy, selectors, services
 

@@ -1,10 +1,11 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate
+from shangyou.core.schema import Schema
 
 from . import services
 

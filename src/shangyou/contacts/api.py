@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate, version_from
+from shangyou.core.schema import Schema
 
 from . import (
     dedup,

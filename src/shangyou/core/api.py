@@ -16,12 +16,13 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import ValidationError as PydanticValidationError
 
 from shangyou.core.errors import ApplicationError, ValidationFailed
+from shangyou.core.schema import Schema
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)

@@ -6,7 +6,9 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
+
+from shangyou.core.schema import Schema
 
 from . import selectors, services
 from .api import Page, paginate

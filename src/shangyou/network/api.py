@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate
+from shangyou.core.schema import Schema
 
 from . import selectors, services
 from .models import Audience

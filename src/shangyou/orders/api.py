@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate, version_from
 from shangyou.core.pagination import DEFAULT_CAP, bounded_count
+from shangyou.core.schema import Schema
 
 from . import billing, selectors, services, shipping
 from .models import Payment, SalesOrder, Shipment

@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
+
+from shangyou.core.schema import Schema
 
 from . import importing
 

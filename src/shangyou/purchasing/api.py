@@ -6,10 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate, version_from
+from shangyou.core.schema import Schema
 
 from . import purchase_orders, scorecard, selectors, services
 from .models import PurchaseOrder, Rfq, RfqInvitation, SupplierScore

@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import Field
 
 from shangyou.core.api import Page, paginate, version_from
+from shangyou.core.schema import Schema
 
 from . import acceptance, pdf, selectors, sending, services
 from .models import Opportunity, Quotation
