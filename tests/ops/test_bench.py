@@ -140,6 +140,9 @@ def test_bench_run_writes_well_formed_results(db, tmp_path):
     assert data["data_size"]["customers_total"] == 50
     assert data["data_size"]["customers_in_company"] == 35
     assert data["machine"]["cpus"] >= 1
+    before, after = data["machine"]["cpu_ref_ms"]  # the machine's speed around the scenario
+    assert before > 0 and after > 0
+    assert "CPU ref" in report._machine(data["machine"])
     assert "commit" in data["git"]
     assert data["date"]
     assert data["statements"]

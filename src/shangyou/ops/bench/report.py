@@ -73,7 +73,10 @@ def load_results(results_dir: Path) -> tuple[list[dict], list[dict]]:
 
 def _machine(m: dict) -> str:
     db = m.get("database", {})
-    speed = f"; CPU ref {m['cpu_ref_ms']:g} ms" if m.get("cpu_ref_ms") else ""
+    ref = m.get("cpu_ref_ms")
+    if isinstance(ref, list):
+        ref = " → ".join(f"{x:g}" for x in ref)
+    speed = f"; CPU ref {ref} ms" if ref else ""
     return (
         f"{m.get('cpus')} × {m.get('cpu_model')}, {m.get('memory_gb')} GB{speed}; "
         f"{db.get('vendor')} {db.get('version')}"

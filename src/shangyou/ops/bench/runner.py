@@ -89,8 +89,9 @@ def machine_info() -> dict:
 def cpu_reference_ms() -> float:
     """How fast this machine runs Python: a fixed workload of the kind a request's Python time
     is made of (calls, strings, dict look-ups), best of 5, in milliseconds. Machines that say
-    the same CPU model differed by 2-3x in it here, and the latencies measured on them by as
-    much: compare results through it."""
+    the same CPU model differed by 2-3x in it here — one idle machine went from 58 to 119 ms
+    within minutes — and the latencies measured on them by as much: each scenario records it
+    before and after, so results can be compared through it."""
 
     def work() -> int:
         counts: dict[str, int] = {}
@@ -473,7 +474,7 @@ def run(
                 log(f"{name}: skipped — {reason}")
                 continue
             log(f"{name} ({db}, {size['customers_in_company']:,} customers in company) …")
-            load_before = os.getloadavg()[0]
+            load_before, ref_before = os.getloadavg()[0], cpu_reference_ms()
             if sc.batch:
                 data = sc.measure_batch(ctx, log=log)
             else:
@@ -490,6 +491,7 @@ def run(
                 "machine": {
                     **machine,
                     "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+                    "cpu_ref_ms": [ref_before, cpu_reference_ms()],
                 },
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),
                 "git": git,
