@@ -327,12 +327,25 @@ def search_filter(queryset: models.QuerySet, q: str) -> models.QuerySet:
 
 
 def _having_grams(queryset: models.QuerySet, table: str, grams: list[str]) -> models.QuerySet:
-    """Rows whose `search_grams` hold every gram (PostgreSQL): served by the GIN index on
-    `string_to_array(search_grams, ' ')`, exactly (no recheck)."""
+    """Rows whose `search_grams` hold every gram (PostgreSQL).
+
+    `string_to_array(search_grams, ' ') @> grams` is what the GIN index serves (exactly, no
+    recheck). Before it, for the first gram, `NOT (strpos(search_grams, gram) = 0)`: a test the
+    array test implies (a gram of the row is in its text), so it changes no result, and it
+    costs a fraction of splitting the text into an array; nearly every row it lets through
+    matches (a CJK gram found in the text is one of its grams). It pays when the database walks
+    an ordered index past rows that do not match (a common word: newest first, stop after a
+    page): 5,557 products walked for 球阀 took 16–20 ms, 7 ms with it; customers by initials
+    2–3x faster. Written as NOT (… = 0), the planner takes it to keep 99.5% of rows (an unknown
+    equality keeps 0.5%), so its estimates, and the plans, stay those of the grams alone
+    (checked on every benchmark word); as cheap as the array test, it is evaluated first (ties
+    keep the written order). One gram, not all: on the rows the index found, it is work for
+    nothing."""
     return queryset.filter(
         RawSQL(
-            f"string_to_array({table}.search_grams, ' ') @> %s::text[]",
-            (grams,),
+            f"(NOT (strpos({table}.search_grams, %s) = 0) "
+            f"AND string_to_array({table}.search_grams, ' ') @> %s::text[])",
+            (grams[0], grams),
             output_field=models.BooleanField(),
         )
     )
