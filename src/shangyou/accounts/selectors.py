@@ -1,6 +1,6 @@
 """Reads for accounts: memberships, teams, invitations, tokens — always scoped to the actor."""
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from shangyou.core.actor import Actor
@@ -53,8 +53,6 @@ def actor_from_membership(membership: Membership, *, user: User | None = None) -
 def actor_for_token(*, raw_key: str) -> Actor | None:
     """The actor of an API token that is not revoked, of an active user who is an active
     member of the token's company — read in one statement (every API request asks)."""
-    from django.db.models import F
-
     found = list(
         Membership.objects.filter(
             user__api_tokens__key_hash=hash_secret(raw_key),

@@ -29,9 +29,7 @@ def page_rows(queryset: QuerySet, offset: int, limit: int) -> list:
     if offset < 200:  # shallow pages: one query is cheaper
         return list(queryset[offset : offset + limit])
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
-    # same filters and select/prefetch_related, no ORDER BY: the ids give the order
-    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
-    return [rows[pk] for pk in ids if pk in rows]
+    return rows_by_ids(queryset, ids)
 
 
 @dataclass
