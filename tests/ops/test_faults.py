@@ -239,7 +239,13 @@ def test_postgres_restart_gives_clean_errors_and_the_app_recovers(
     for thread in threads:
         thread.start()
     try:
-        time.sleep(1.5)
+        # Steady traffic first: every kind of request answered at least once before the restart
+        # (a fixed pause was too short for a first write on a slow, busy CI machine).
+        deadline = time.monotonic() + 60
+        while {o.kind for o in outcomes if o.status} != set(TRAFFIC):
+            assert time.monotonic() < deadline, [(o.kind, o.status, o.error) for o in outcomes]
+            time.sleep(0.1)
+        time.sleep(0.5)
         held = db.query(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND pid <> pg_backend_pid()"
