@@ -291,3 +291,50 @@ def test_foreign_key_triggers_are_skipped_only_with_every_reference_locked(tenan
                 assert role() == "origin"
     finally:
         other.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN pending lists")
+@pytest.mark.django_db(transaction=True)
+def test_a_big_import_merges_the_search_indexes_beside_its_inserts(tenant, monkeypatch):
+    """From CONCURRENT_MERGE_FROM new rows, a second connection merges the search indexes'
+    pending lists while the rows go in (the import's own limit is never reached, so it would
+    merge nothing itself); the import's result and its searches are those of any import."""
+    from shangyou.contacts.importing import writing
+    from shangyou.core.search import search_filter
+
+    mergers = []
+
+    class Recorded(writing.SearchIndexMerger):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            mergers.append(self)
+
+    monkeypatch.setattr(writing, "SearchIndexMerger", Recorded)
+    monkeypatch.setattr(writing, "CONCURRENT_MERGE_FROM", 100)
+    actor = tenant.actor()
+    data = "客户名称,联系人,电话\n" + "".join(
+        f"恒通{i}号五金有限公司,王{i}号,0731-8{i:06d}\n" for i in range(300)
+    )
+    job = run(actor, preview(actor, data))
+    assert job.result["created"] == 300
+    [merger] = mergers
+    assert merger.error is None
+    assert merger.merged_pages > 0  # the other connection did the merging
+    assert merger._thread is not None and not merger._thread.is_alive()
+    customers = Customer.objects.filter(company=tenant.company)
+    assert search_filter(customers, "恒通123号").get().name == "恒通123号五金有限公司"
+    assert search_filter(customers, "0731-8000042").get().name == "恒通42号五金有限公司"
+    assert search_filter(customers, "hengtong").count() == 300
+    contacts = Contact.objects.filter(company=tenant.company)
+    assert search_filter(contacts, "王7号").get().customer.name == "恒通7号五金有限公司"
+
+
+def test_the_concurrent_merge_is_left_out_below_its_threshold(tenant, monkeypatch):
+    from shangyou.contacts.importing import writing
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a merger for a small import")
+
+    monkeypatch.setattr(writing, "SearchIndexMerger", refused)
+    actor = tenant.actor()
+    assert run(actor, preview(actor)).result["created"] == 5

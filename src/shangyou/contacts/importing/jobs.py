@@ -2,7 +2,7 @@
 choices), run (the background task: the whole file in one transaction)."""
 
 import gc
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -252,7 +252,13 @@ def _apply(*, actor: Actor, job: ImportJob, parsed: ParsedFile, progress) -> dic
     if progress and skipped:
         progress.advance(skipped)
     writer = CustomerWriter(actor=actor, job=job, now=timezone.now(), teams=teams, tag_ids=tag_ids)
-    ids = writer.write(created, on_batch=progress.advance if progress else None)
+    merger = (
+        writing.SearchIndexMerger([Customer, Contact])
+        if len(created) >= writing.CONCURRENT_MERGE_FROM
+        else nullcontext()
+    )
+    with merger:
+        ids = writer.write(created, on_batch=progress.advance if progress else None)
     new_ids = {row.number: pk for row, pk in zip(created, ids, strict=True) if row.number in named}
     result = {"created": len(created), "merged": len(merges), "skipped": skipped}
     del created, ids

@@ -11,6 +11,8 @@ with executemany. Everything runs in the caller's transaction: a failure changes
 """
 
 import json
+import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -36,10 +38,17 @@ CUSTOMER_COLUMNS = (
     "province", "city", "address", "industry", "birthday", "founded_on", "notes",
 )  # fmt: skip
 #: PostgreSQL, during an import (kB): the search (GIN) indexes collect new entries in their
-#: pending list up to this size, then merge them into the index in one sorted pass — fewer,
-#: bigger merges than one per 4 MB (the default), each with more memory to sort in.
-GIN_PENDING_LIMIT_KB = 64 * 1024
-GIN_MERGE_MEMORY_KB = 64 * 1024
+#: pending list up to this size before the import's own connection merges them into the index
+#: (in one sorted pass) — while a `SearchIndexMerger` runs, it does that merging on the other
+#: connection, so the limit is only reached when the merger falls behind.
+GIN_PENDING_LIMIT_KB = 256 * 1024
+#: Memory for one merge of a pending list (kB): work_mem for a merge by an inserting
+#: connection, maintenance_work_mem for gin_clean_pending_list().
+GIN_MERGE_MEMORY_KB = 256 * 1024
+#: New rows from which an import merges the search indexes' pending lists concurrently.
+CONCURRENT_MERGE_FROM = 20_000
+
+logger = logging.getLogger(__name__)
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -165,7 +174,25 @@ def bulk_settings() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL gin_pending_list_limit = {int(GIN_PENDING_LIMIT_KB)}")
+            # a merge by this connection (when the merger falls behind) sorts in work_mem
             cursor.execute(f"SET LOCAL work_mem = {int(GIN_MERGE_MEMORY_KB)}")
+
+
+def search_index_names(models) -> list[str]:
+    """The search (GIN) indexes of `models` (see core.search.SearchIndex)."""
+    return [f"{m._meta.db_table}_{suffix}" for m in models for suffix in SEARCH_INDEX_SUFFIXES]
+
+
+SEARCH_INDEX_SUFFIXES = ("search_trgm", "search_grams")
+
+
+def _clean_pending_lists(cursor, indexes: list[str]) -> int:
+    """Merge the indexes' pending lists into them now; the pending pages merged."""
+    merged = 0
+    for name in indexes:
+        cursor.execute("SELECT gin_clean_pending_list(to_regclass(%s))", [name])
+        merged += cursor.fetchone()[0] or 0
+    return merged
 
 
 def merge_pending_search_entries(models) -> None:
@@ -175,16 +202,69 @@ def merge_pending_search_entries(models) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"SET work_mem = {int(GIN_MERGE_MEMORY_KB)}")
+        cursor.execute(f"SET maintenance_work_mem = {int(GIN_MERGE_MEMORY_KB)}")
         try:
-            for model in models:
-                for suffix in ("search_trgm", "search_grams"):
-                    cursor.execute(
-                        "SELECT gin_clean_pending_list(to_regclass(%s))",
-                        [f"{model._meta.db_table}_{suffix}"],
-                    )
+            _clean_pending_lists(cursor, search_index_names(models))
         finally:
-            cursor.execute("RESET work_mem")
+            cursor.execute("RESET maintenance_work_mem")
+
+
+class SearchIndexMerger:
+    """PostgreSQL, while a big import inserts: a thread with a connection of its own merges
+    the search indexes' pending lists into the indexes, over and over, until the import has
+    written its rows (then once more, so that it commits with the lists merged).
+
+    Adding a row to a GIN index through its pending list is cheap; merging the list into the
+    index (sorting the entries, inserting them page by page) is most of the indexes' cost,
+    and on the import's own connection it would be done by the same server process that
+    inserts the rows and updates the b-tree indexes — one core. PostgreSQL lets any session
+    that owns the index merge its pending list (`gin_clean_pending_list`, what VACUUM does)
+    while others insert into it; the entries of uncommitted rows are moved like any others
+    (an index entry is only a pointer: visibility is the table's). So the merging runs on the
+    second core, beside the inserts. A failure here only loses the speed-up: the import's
+    own connection merges whatever is left (the pending-list limit), so it is logged, not
+    raised."""
+
+    def __init__(self, models, *, interval: float = 0.2) -> None:
+        self.indexes = search_index_names(models)
+        self.interval = interval
+        self.merged_pages = 0
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "SearchIndexMerger":
+        if connection.vendor == "postgresql":
+            self._thread = threading.Thread(target=self._run, name="search-merge", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        try:
+            # A thread's own connection (Django's are per thread), outside the import's
+            # transaction; closed at the end.
+            with connections["default"].cursor() as cursor:
+                cursor.execute(f"SET maintenance_work_mem = {int(GIN_MERGE_MEMORY_KB)}")
+                while True:
+                    last = self._stop.is_set()
+                    merged = _clean_pending_lists(cursor, self.indexes)
+                    self.merged_pages += merged
+                    if last:
+                        break
+                    if not merged:
+                        self._stop.wait(self.interval)
+        except Exception as exc:  # the import's own connection merges what is left
+            self.error = exc
+            logger.warning("merging the search indexes during an import failed: %s", exc)
+        finally:
+            connections["default"].close()
 
 
 class CustomerWriter:
