@@ -41,11 +41,24 @@ def search_reindex(
     `progress_id_for(task id)`. `pause` (seconds between batches) throttles a big reindex on a
     busy database. Returns {"rows": rows seen, "changed": rows written}.
     """
+    return search_columns_refresh(
+        company_id=company_id,
+        model_label=model_label,
+        progress_id=progress_id_for(context.task_result.id),
+        batch_size=batch_size,
+        pause=pause,
+    )
+
+
+def search_columns_refresh(
+    *, company_id: int, model_label: str, progress_id, batch_size: int = 500, pause: float = 0.0
+) -> dict:
+    """`search_reindex`'s work, reporting on the `TaskProgress` row `progress_id` (the task's
+    own, or a new one when `shangyou search_reindex --now` runs it in its process)."""
     model = apps.get_model(model_label)
     if not (issubclass(model, SearchableModel) and issubclass(model, TenantModel)):
         raise ValueError(f"{model_label} is not a company-owned searchable model")
     rows = model.all_objects.filter(company_id=company_id)  # trashed rows are searched too
-    progress_id = progress_id_for(context.task_result.id)
     TaskProgress.objects.get_or_create(
         pk=progress_id,
         defaults={"name": f"search_reindex {model_label}", "company_id": company_id},
