@@ -120,3 +120,30 @@ def test_search_triggers_dropped_by_a_table_rebuild_are_repaired(tenant):
 
     assert customer_list(actor=tenant.actor("owner"), q="张伟").exists()
     assert repair_search_indexes() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+@pytest.mark.django_db
+def test_search_columns_keep_fuller_statistics():
+    """Migrated: 1,000 statistics values for every search text and grams index (the planner's
+    estimate of a common word decides between walking an ordered index and sorting matches)."""
+    from shangyou.core.search import SEARCH_STATISTICS_TARGET
+
+    tables = ["catalog_product", "contacts_contact", "contacts_customer", "network_companyprofile"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, a.attstattarget FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE a.attname = 'search_text' AND c.relname = ANY(%s) ORDER BY 1",
+            [tables],
+        )
+        assert cursor.fetchall() == [(t, SEARCH_STATISTICS_TARGET) for t in tables]
+        cursor.execute(
+            "SELECT c.relname, a.attstattarget FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE c.relname = ANY(%s) AND a.attnum = 1 ORDER BY 1",
+            [[f"{t}_search_grams" for t in tables]],
+        )
+        assert cursor.fetchall() == [
+            (f"{t}_search_grams", SEARCH_STATISTICS_TARGET) for t in tables
+        ]

@@ -502,3 +502,57 @@ class SearchIndex(Operation):
                 statements.append(f"DROP TABLE IF EXISTS {t}_{suffix}")
             return statements
         return []
+
+
+#: How many values PostgreSQL's statistics keep for a search column (its default: 100).
+SEARCH_STATISTICS_TARGET = 1000
+
+
+class SearchStatistics(Operation):
+    """PostgreSQL: fuller statistics for one table's search columns, then ANALYZE it.
+
+    The planner estimates `search_text LIKE '%word%'` by trying the pattern on the column's
+    histogram — with the default 100 entries a word in 1.6% of the rows is usually in none of
+    them, so `zhoucheng` among 1.15M products was estimated at 105 rows (21,385 real) and the
+    newest-first page sorted every match (55 ms) instead of walking the primary key until it had
+    a page (5 ms). With 1,000 entries such words are seen and rare ones still are not; the grams
+    index's element statistics (the CJK bigrams, pinyin word starts) get 10x as many frequent
+    values too. The cost: ANALYZE reads 10x the sample (seconds on a million rows), planning a
+    search tries the pattern on 1,000 values (well under a millisecond). SQLite: nothing.
+    """
+
+    reversible = True
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def describe(self):
+        return f"Fuller statistics for the search columns of {self.table}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"search_statistics_{self.table}"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"table": self.table})
+
+    def _sql(self, target: int) -> list[str]:
+        t = self.table
+        return [
+            f"ALTER TABLE {t} ALTER COLUMN search_text SET STATISTICS {target}",
+            f"ALTER INDEX {t}_search_grams ALTER COLUMN 1 SET STATISTICS {target}",
+            f"ANALYZE {t}",
+        ]
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in self._sql(SEARCH_STATISTICS_TARGET):
+                schema_editor.execute(sql)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in self._sql(-1):
+                schema_editor.execute(sql)
