@@ -434,15 +434,17 @@ def repair_search_indexes(*, using: str = "default", **kwargs) -> list[str]:
     return repaired
 
 
-class SearchIndex(Operation):
-    """Create the search indexes of one table, for whichever database runs the migration.
+def search_index_names(table: str) -> tuple[str, str]:
+    """The PostgreSQL search indexes of a table: (trigram on search_text, grams)."""
+    return f"{table}_search_trgm", f"{table}_search_grams"
 
-    PostgreSQL: pg_trgm GIN on search_text, GIN on string_to_array(search_grams, ' ').
-    SQLite: FTS5 trigram table `<table>_fts` and unicode61 table `<table>_grams`, both
-    external-content tables kept in sync by triggers.
-    """
+
+class _TableOperation(Operation):
+    """A migration operation on one table's search machinery: SQL per database vendor, no
+    model state. Subclasses give `_forward_sql`/`_backward_sql` and the name's `fragment`."""
 
     reversible = True
+    fragment = ""
 
     def __init__(self, table: str) -> None:
         self.table = table
@@ -450,12 +452,9 @@ class SearchIndex(Operation):
     def state_forwards(self, app_label, state):
         pass
 
-    def describe(self):
-        return f"Create search indexes on {self.table}"
-
     @property
     def migration_name_fragment(self):
-        return f"search_index_{self.table}"
+        return f"{self.fragment}_{self.table}"
 
     def deconstruct(self):
         return (self.__class__.__qualname__, [], {"table": self.table})
@@ -468,14 +467,34 @@ class SearchIndex(Operation):
         for sql in self._backward_sql(schema_editor.connection.vendor):
             schema_editor.execute(sql)
 
+    def _forward_sql(self, vendor: str) -> list[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _backward_sql(self, vendor: str) -> list[str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class SearchIndex(_TableOperation):
+    """Create the search indexes of one table, for whichever database runs the migration.
+
+    PostgreSQL: pg_trgm GIN on search_text, GIN on string_to_array(search_grams, ' ').
+    SQLite: FTS5 trigram table `<table>_fts` and unicode61 table `<table>_grams`, both
+    external-content tables kept in sync by triggers.
+    """
+
+    fragment = "search_index"
+
+    def describe(self):
+        return f"Create search indexes on {self.table}"
+
     def _forward_sql(self, vendor: str) -> list[str]:
         t = self.table
         if vendor == "postgresql":
+            trgm, grams = search_index_names(t)
             return [
                 "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-                f"CREATE INDEX {t}_search_trgm ON {t} USING gin (search_text gin_trgm_ops)",
-                f"CREATE INDEX {t}_search_grams ON {t} "
-                f"USING gin (string_to_array(search_grams, ' '))",
+                f"CREATE INDEX {trgm} ON {t} USING gin (search_text gin_trgm_ops)",
+                f"CREATE INDEX {grams} ON {t} USING gin (string_to_array(search_grams, ' '))",
             ]
         if vendor == "sqlite":
             statements = [
@@ -490,10 +509,7 @@ class SearchIndex(Operation):
     def _backward_sql(self, vendor: str) -> list[str]:
         t = self.table
         if vendor == "postgresql":
-            return [
-                f"DROP INDEX IF EXISTS {t}_search_trgm",
-                f"DROP INDEX IF EXISTS {t}_search_grams",
-            ]
+            return [f"DROP INDEX IF EXISTS {name}" for name in search_index_names(t)]
         if vendor == "sqlite":
             statements = []
             for suffix in ("fts", "grams"):
@@ -508,7 +524,7 @@ class SearchIndex(Operation):
 SEARCH_STATISTICS_TARGET = 1000
 
 
-class SearchStatistics(Operation):
+class SearchStatistics(_TableOperation):
     """PostgreSQL: fuller statistics for one table's search columns, then ANALYZE it.
 
     The planner estimates `search_text LIKE '%word%'` by trying the pattern on the column's
@@ -524,38 +540,23 @@ class SearchStatistics(Operation):
     whatever the estimates, and would only pay the planning. SQLite: nothing.
     """
 
-    reversible = True
-
-    def __init__(self, table: str) -> None:
-        self.table = table
-
-    def state_forwards(self, app_label, state):
-        pass
+    fragment = "search_statistics"
 
     def describe(self):
         return f"Fuller statistics for the search columns of {self.table}"
 
-    @property
-    def migration_name_fragment(self):
-        return f"search_statistics_{self.table}"
-
-    def deconstruct(self):
-        return (self.__class__.__qualname__, [], {"table": self.table})
-
-    def _sql(self, target: int) -> list[str]:
+    def _statistics_sql(self, vendor: str, target: int) -> list[str]:
+        if vendor != "postgresql":
+            return []
         t = self.table
         return [
             f"ALTER TABLE {t} ALTER COLUMN search_text SET STATISTICS {target}",
-            f"ALTER INDEX {t}_search_grams ALTER COLUMN 1 SET STATISTICS {target}",
+            f"ALTER INDEX {search_index_names(t)[1]} ALTER COLUMN 1 SET STATISTICS {target}",
             f"ANALYZE {t}",
         ]
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in self._sql(SEARCH_STATISTICS_TARGET):
-                schema_editor.execute(sql)
+    def _forward_sql(self, vendor: str) -> list[str]:
+        return self._statistics_sql(vendor, SEARCH_STATISTICS_TARGET)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in self._sql(-1):
-                schema_editor.execute(sql)
+    def _backward_sql(self, vendor: str) -> list[str]:
+        return self._statistics_sql(vendor, -1)

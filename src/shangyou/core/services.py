@@ -5,11 +5,13 @@ Domain services (`customer_update`, …) validate their own rules, then call the
 write is audited and every stale edit refused the same way.
 """
 
+import time
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -21,7 +23,9 @@ from django.utils.translation import gettext as _
 
 from .actor import Actor
 from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from .models import AuditEntry, TenantModel, TrashItem
+from .models import AuditEntry, TaskProgress, TenantModel, TrashItem
+from .progress import Progress
+from .search import SearchableModel
 
 M = TypeVar("M", bound=TenantModel)
 
@@ -262,3 +266,53 @@ def trash_purge_expired(*, now: datetime | None = None) -> int:
             _purge(item, obj, actor=None)
             count += 1
     return count
+
+
+# --- search columns -------------------------------------------------------------------------
+def searchable_model_labels() -> list[str]:
+    """Every company-owned model with search columns, as app_label.ModelName."""
+    return sorted(
+        m._meta.label
+        for m in apps.get_models()
+        if issubclass(m, SearchableModel) and issubclass(m, TenantModel)
+    )
+
+
+def search_columns_refresh(
+    *, company_id: int, model_label: str, progress_id, batch_size: int = 500, pause: float = 0.0
+) -> dict:
+    """`search_reindex`'s work, reporting on the `TaskProgress` row `progress_id` (the task's
+    own, or a new one when `shangyou search_reindex --now` runs it in its process)."""
+    if model_label not in searchable_model_labels():
+        raise ValueError(f"{model_label} is not a company-owned searchable model")
+    model = apps.get_model(model_label)
+    rows = model.all_objects.filter(company_id=company_id)  # trashed rows are searched too
+    TaskProgress.objects.get_or_create(
+        pk=progress_id,
+        defaults={"name": f"search_reindex {model_label}", "company_id": company_id},
+    )
+    changed = 0
+    with Progress(progress_id) as progress:
+        progress.set_total(rows.count())
+        last_pk = 0
+        while True:
+            with transaction.atomic():
+                batch = list(rows.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+                if not batch:
+                    break
+                dirty = []
+                for obj in batch:
+                    before = (obj.search_text, obj.search_grams)
+                    obj.refresh_search()
+                    if (obj.search_text, obj.search_grams) != before:
+                        dirty.append(obj)
+                # Derived columns only: no version bump, no audit entry, updated_at untouched.
+                model.all_objects.bulk_update(dirty, ["search_text", "search_grams"])
+            changed += len(dirty)
+            last_pk = batch[-1].pk
+            progress.advance(len(batch), force=True)
+            if pause:
+                time.sleep(pause)
+        result = {"rows": progress.done, "changed": changed}
+        progress.finish(result=result)
+    return result

@@ -25,6 +25,7 @@ from shangyou.accounts.models import Company, Team, User
 from shangyou.core.actor import Actor
 from shangyou.core.bulk import references_locked
 from shangyou.core.models import AuditEntry
+from shangyou.core.search import search_index_names
 from shangyou.core.services import audit_log
 
 from ..models import Contact, Customer, Grade, ImportJob, Tag
@@ -178,12 +179,8 @@ def bulk_settings() -> None:
             cursor.execute(f"SET LOCAL work_mem = {int(GIN_MERGE_MEMORY_KB)}")
 
 
-def search_index_names(models) -> list[str]:
-    """The search (GIN) indexes of `models` (see core.search.SearchIndex)."""
-    return [f"{m._meta.db_table}_{suffix}" for m in models for suffix in SEARCH_INDEX_SUFFIXES]
-
-
-SEARCH_INDEX_SUFFIXES = ("search_trgm", "search_grams")
+def _search_indexes(models) -> list[str]:
+    return [name for m in models for name in search_index_names(m._meta.db_table)]
 
 
 def _clean_pending_lists(cursor, indexes: list[str]) -> int:
@@ -204,7 +201,7 @@ def merge_pending_search_entries(models) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SET maintenance_work_mem = {int(GIN_MERGE_MEMORY_KB)}")
         try:
-            _clean_pending_lists(cursor, search_index_names(models))
+            _clean_pending_lists(cursor, _search_indexes(models))
         finally:
             cursor.execute("RESET maintenance_work_mem")
 
@@ -226,7 +223,7 @@ class SearchIndexMerger:
     raised."""
 
     def __init__(self, models, *, interval: float = 0.2) -> None:
-        self.indexes = search_index_names(models)
+        self.indexes = _search_indexes(models)
         self.interval = interval
         self.merged_pages = 0
         self.error: BaseException | None = None

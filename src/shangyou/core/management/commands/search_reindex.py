@@ -1,21 +1,10 @@
 import uuid
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from shangyou.accounts.models import Company
-from shangyou.core.models import TenantModel
-from shangyou.core.search import SearchableModel
-from shangyou.core.tasks import search_columns_refresh, search_reindex
-
-
-def searchable_labels() -> list[str]:
-    """Every company-owned model with search columns, as app_label.ModelName."""
-    return sorted(
-        m._meta.label
-        for m in apps.get_models()
-        if issubclass(m, SearchableModel) and issubclass(m, TenantModel)
-    )
+from shangyou.core.services import search_columns_refresh, searchable_model_labels
+from shangyou.core.tasks import search_reindex
 
 
 class Command(BaseCommand):
@@ -43,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        labels = searchable_labels()
+        labels = searchable_model_labels()
         unknown = sorted(set(options["model"]) - set(labels))
         if unknown:
             raise CommandError(
