@@ -122,6 +122,25 @@ def test_customer_page_shows_key_figures_and_every_tab(tenant, rich):
     assert tenant.user("sales").full_name in page  # the owner
 
 
+def test_key_figures_count_open_and_overdue_tasks_and_documents(tenant, rich):
+    sales = tenant.actor("sales")
+    yesterday = timezone.now() - timedelta(days=1)
+    schedule.task_create(actor=sales, customer=rich, data={"title": "逾期", "due_at": yesterday})
+    done = schedule.task_create(
+        actor=sales, customer=rich, data={"title": "完成", "due_at": yesterday}
+    )
+    schedule.task_complete(actor=sales, task=done)
+    document_upload(actor=sales, customer=rich, upload=SimpleUploadedFile("合同.pdf", b"%PDF-1.4"))
+    other = CustomerFactory(actor=sales, name="别家")
+    schedule.task_create(actor=sales, customer=other, data={"title": "别家", "due_at": yesterday})
+
+    page = html(tenant.client("sales").get(f"/customers/{rich.pk}/"))
+    open_tasks = page.split('id="open-task-count">', 1)[1].split("</div>", 1)[0]
+    assert open_tasks.startswith("2") and "1 overdue" in open_tasks  # 回访 and 逾期, not 完成
+    figures = page.split('id="key-figures"', 1)[1].split('id="tab-timeline"', 1)[0]
+    assert ">2</div>" in figures.split("Documents", 1)[1]  # 报价单.pdf and 合同.pdf
+
+
 def test_sales_sees_only_own_customers_in_list_and_kanban(tenant):
     CustomerFactory(actor=tenant.actor("sales"), name="我的客户")
     CustomerFactory(actor=tenant.actor("sales_b"), name="同事的客户")
@@ -391,7 +410,8 @@ def test_timeline_log_prepends_an_entry_and_pages_and_filters(tenant):
     first = html(client.get(f"/customers/{customer.pk}/"))
     assert 'id="timeline-more"' in first
     second = html(client.get(f"/customers/{customer.pk}/timeline/", {"page": 2}))
-    assert second.count("sy-timeline-entry") == 6
+    assert second.count("sy-timeline-entry") == 6 and 'id="timeline-more"' not in second
+    assert "?page=2" in first and "?page=3" not in first
     calls = html(client.get(f"/customers/{customer.pk}/timeline/", {"kind": "call"}))
     assert "打电话确认交期" in calls and "n3<" not in calls
 

@@ -124,6 +124,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets written in Python where Django would render a template per <option>.
+FORM_RENDERER = "shangyou.core.forms_renderer.Renderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(

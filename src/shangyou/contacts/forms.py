@@ -86,9 +86,7 @@ class CustomerForm(forms.Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["owner_id"].choices = [("", _("Unowned (pool)"))] + [
-            (m.user_id, m.user.display_name) for m in members
-        ]
+        self.fields["owner_id"].choices = [("", _("Unowned (pool)")), *members]
         self.fields["grade_id"].choices = [("", "—")] + [(g.pk, str(g)) for g in grades]
         self.fields["tag_ids"].choices = [(t.pk, t.name) for t in tags]
         self.custom_fields = list(custom_fields)
@@ -191,7 +189,7 @@ class FilterForm(forms.Form):
         self.fields["owner"].choices = [
             ("", _("Anyone")),
             ("none", _("Unowned (pool)")),
-        ] + [(str(m.user_id), m.user.display_name) for m in members]
+        ] + [(str(user_id), name) for user_id, name in members]
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -355,7 +353,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee_id"].choices = [(m.user_id, m.user.display_name) for m in members]
+        self.fields["assignee_id"].choices = list(members)
 
     def clean(self):
         data = super().clean()

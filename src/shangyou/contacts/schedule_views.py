@@ -83,14 +83,14 @@ def calendar_view(request):
 
 @actor_required
 def task_new(request):
-    from shangyou.accounts.selectors import membership_list
+    from shangyou.accounts.selectors import member_choices
 
     customer = None
     if request.GET.get("customer") or request.POST.get("customer"):
         customer = selectors.customer_get(
             actor=request.actor, id=int(request.GET.get("customer") or request.POST["customer"])
         )
-    members = [m for m in membership_list(actor=request.actor) if m.is_active]
+    members = member_choices(actor=request.actor)
     form = TaskForm(
         request.POST or None,
         members=members,

@@ -9,7 +9,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,12 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shangyou.accounts.selectors import membership_list
+from shangyou.accounts.selectors import member_choices
 from shangyou.accounts.views import _apply_form_error
 from shangyou.collab import services as collab
 from shangyou.core.decorators import actor_required
 from shangyou.core.errors import ApplicationError, NotFound, ValidationFailed
-from shangyou.core.pagination import BoundedPaginator
+from shangyou.core.pagination import BoundedPaginator, PeekPage
 from shangyou.core.selectors import history_for
 
 from . import dedup, documents, exporting, grading, schedule, segments, selectors, services
@@ -45,10 +44,6 @@ PAGE_SIZE = 25
 TIMELINE_PAGE = 20
 SORTS = ("name", "-name", "updated", "-updated", "created", "-created", "last_contacted",
          "-last_contacted")  # fmt: skip
-
-
-def _members(actor):
-    return [m for m in membership_list(actor=actor) if m.is_active]
 
 
 def _next_url(request, default: str) -> str:
@@ -89,7 +84,7 @@ def _lookups(request) -> dict:
     if not hasattr(request, "_customer_lookups"):
         actor = request.actor
         request._customer_lookups = {
-            "members": _members(actor),
+            "members": member_choices(actor=actor),
             "grades": list(selectors.grade_list(actor=actor)),
             "tags": list(selectors.tag_list(actor=actor)),
         }
@@ -282,7 +277,7 @@ def customer_stage(request, customer_id: int):
 # --- create and edit ----------------------------------------------------------------------------
 def _form_options(actor) -> dict:
     return {
-        "members": _members(actor),
+        "members": member_choices(actor=actor),
         "grades": selectors.grade_list(actor=actor),
         "tags": selectors.tag_list(actor=actor),
         "custom_fields": selectors.custom_field_list(actor=actor),
@@ -384,12 +379,16 @@ def customer_detail(request, customer_id: int):
     actor = request.actor
     customer = selectors.customer_get(actor=actor, id=customer_id)
     kind = request.GET.get("kind", "")
-    timeline = Paginator(
+    timeline = PeekPage(
         timeline_list(actor=actor, customer=customer, kinds=[kind] if kind else None),
+        1,
         TIMELINE_PAGE,
-    ).get_page(1)
+    )
     contacts = list(selectors.contact_list(actor=actor, customer_id=customer.pk))
     tasks = list(schedule.task_list(actor=actor, customer_id=customer.pk))
+    docs = list(
+        documents.document_list(actor=actor, customer=customer).select_related("created_by")
+    )
     merge = None
     if request.GET.get("merge", "").isdigit():
         merge = selectors.merge_recent_for(actor=actor, merge_id=int(request.GET["merge"]))
@@ -397,7 +396,7 @@ def customer_detail(request, customer_id: int):
             merge = None
     context = {
         "customer": customer,
-        "figures": selectors.customer_key_figures(actor=actor, customer=customer),
+        "figures": selectors.customer_key_figures(tasks=tasks, documents=docs, contacts=contacts),
         "extra_figures": selectors.customer_extra_figures(actor=actor, customer=customer),
         "has_sections": bool(selectors.CUSTOMER_SECTION_PROVIDERS),
         "history": history_for(actor=actor, instance=customer)[:50],
@@ -408,9 +407,7 @@ def customer_detail(request, customer_id: int):
         "contacts": contacts,
         "open_tasks": [t for t in tasks if not t.done_at],
         "done_tasks": [t for t in tasks if t.done_at][-20:],
-        "documents": documents.document_list(actor=actor, customer=customer).select_related(
-            "created_by"
-        ),
+        "documents": docs,
         "document_form": DocumentForm(),
         "comments": collab.comment_list(actor=actor, target=customer),
         "comment_form": CommentForm(),
@@ -420,7 +417,7 @@ def customer_detail(request, customer_id: int):
         "merge": merge,
         "custom_values": [
             (d.label, customer.custom_fields.get(d.key))
-            for d in selectors.custom_field_list(actor=actor)
+            for d in (selectors.custom_field_list(actor=actor) if customer.custom_fields else ())
             if d.key in customer.custom_fields
         ],
         "upload_max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
@@ -447,7 +444,7 @@ def customer_timeline(request, customer_id: int):
     customer = selectors.customer_get(actor=request.actor, id=customer_id)
     kind = request.GET.get("kind", "")
     entries = timeline_list(actor=request.actor, customer=customer, kinds=[kind] if kind else None)
-    page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
+    page = PeekPage(entries, request.GET.get("page"), TIMELINE_PAGE)
     return render(
         request,
         "contacts/partials/_timeline_page.html",

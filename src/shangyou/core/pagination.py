@@ -159,3 +159,36 @@ class BoundedPaginator(Paginator):
         if isinstance(self.object_list, QuerySet):
             return self._get_page(page_rows(self.object_list, bottom, top - bottom), number, self)
         return self._get_page(self.object_list[bottom:top], number, self)
+
+
+class PeekPage:
+    """A page of a list read with one row more than it shows — whether there is a next page,
+    without counting: for "load more" lists (a customer's timeline) that never show a total."""
+
+    def __init__(self, queryset: QuerySet, number, per_page: int):
+        try:
+            self.number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            self.number = 1
+        offset = (self.number - 1) * per_page
+        rows = list(queryset[offset : offset + per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1

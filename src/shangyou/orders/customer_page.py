@@ -32,17 +32,17 @@ def _money(amounts: dict[str, Decimal]) -> str:
 def customer_figures(*, actor: Actor, customer) -> list[dict[str, Any]]:
     orders = order_list(actor=actor, customer_id=customer.pk)
     since = timezone.localdate() - timedelta(days=365)
-    sales = {
-        row["currency"]: row["amount"]
-        for row in orders.filter(status__in=COUNTED_STATUSES, order_date__gte=since)
-        .order_by()
+    # One pass over the customer's orders: the year's sales by currency and the open ones.
+    rows = list(
+        orders.order_by()
         .values("currency")
-        .annotate(amount=Sum("total"))
-        if row["amount"]
-    }
-    counts = orders.order_by().aggregate(
-        open=Count("pk", filter=Q(status__in=SalesOrder.OPEN_STATUSES)),
+        .annotate(
+            amount=Sum("total", filter=Q(status__in=COUNTED_STATUSES, order_date__gte=since)),
+            open=Count("pk", filter=Q(status__in=SalesOrder.OPEN_STATUSES)),
+        )
     )
+    sales = {row["currency"]: row["amount"] for row in rows if row["amount"]}
+    open_orders = sum(row["open"] for row in rows)
     due = {
         row["currency"]: row["due"]
         for row in Invoice.objects.filter(
@@ -66,7 +66,7 @@ def customer_figures(*, actor: Actor, customer) -> list[dict[str, Any]]:
         {
             "key": "open-orders",
             "label": _("Open orders"),
-            "value": counts["open"],
+            "value": open_orders,
             "url": list_url + "&view=open",
         },
         {"key": "balance-due", "label": _("Balance due"), "value": _money(due)},
