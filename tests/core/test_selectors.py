@@ -62,3 +62,20 @@ def test_task_progress_of_another_company_is_not_found(tenant, other_tenant):
     assert task_progress_get(actor=tenant.actor("sales"), id=progress.pk) == progress
     with pytest.raises(NotFound):
         task_progress_get(actor=other_tenant.actor("owner"), id=progress.pk)
+
+
+def test_choice_labels_are_kept_per_field_and_follow_the_language():
+    from django.utils import translation
+
+    from shangyou.contacts.models import Customer, TimelineEntry
+
+    customer = Customer(stage=Customer.Stage.PROSPECT)
+    with translation.override("en"):
+        assert customer.get_stage_display() == "Prospect"
+    with translation.override("zh-hans"):
+        assert customer.get_stage_display() == str(Customer.Stage.PROSPECT.label)
+        assert customer.get_stage_display() != "Prospect"
+    assert Customer(stage="unknown").get_stage_display() == "unknown"  # as Django: the value
+    entry = TimelineEntry(kind=TimelineEntry.Kind.CALL)
+    with translation.override("en"):
+        assert entry.get_kind_display() == str(TimelineEntry.Kind.CALL.label)

@@ -199,9 +199,10 @@ def merge_get(*, actor: Actor, id: int) -> CustomerMerge:
 def customer_table(
     *, actor: Actor, filters: dict[str, Any] | None = None, sort: str = "-updated"
 ) -> QuerySet[Customer]:
-    """`customer_list` with what a list row shows (owner, grade, tags) loaded in bulk — and
-    nothing else: of a customer's ~50 columns and its owner's, team's and grade's, a row shows
-    a dozen, and reading and building the rest was most of the page's time outside templates."""
+    """`customer_list` with what a list row shows (owner, grade, tags as `row_tags`) loaded in
+    bulk — and nothing else: of a customer's ~50 columns and its owner's, team's and grade's, a
+    row shows a dozen, and reading and building the rest was most of the page's time outside
+    templates."""
     from django.db.models import Prefetch
 
     return (
@@ -209,7 +210,9 @@ def customer_table(
         .select_related(None)
         .select_related("owner", "grade")
         .only(*CUSTOMER_TABLE_COLUMNS)
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name").order_by("name")))
+        .prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("name").order_by("name"), to_attr="row_tags")
+        )
     )
 
 
