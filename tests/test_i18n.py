@@ -367,8 +367,9 @@ def test_shell_pages_render_in_both_languages(tenant_factory, language):
         assert response.status_code == 200, url
         assert f'<html lang="{language}">' in response.content.decode(), url
     detail = client.get(reverse("contacts:customer_detail", args=[kept.pk])).content.decode()
-    assert 'id="history"' in detail
     assert "华东精密机械" in detail
+    history = client.get(reverse("contacts:customer_history", args=[kept.pk])).content.decode()
+    assert 'id="history"' in history and "华东精密机械" in history
     missing = client.get(reverse("contacts:customer_detail", args=[kept.pk + 10_000]))
     assert missing.status_code == 404
     assert ("页面不存在" if language == "zh-hans" else "Page not found") in missing.content.decode()

@@ -399,7 +399,6 @@ def customer_detail(request, customer_id: int):
         "figures": selectors.customer_key_figures(tasks=tasks, documents=docs, contacts=contacts),
         "extra_figures": selectors.customer_extra_figures(actor=actor, customer=customer),
         "has_sections": bool(selectors.CUSTOMER_SECTION_PROVIDERS),
-        "history": history_for(actor=actor, instance=customer)[:50],
         "timeline": timeline,
         "timeline_kind": kind,
         "timeline_kinds": TimelineEntry.Kind.choices,
@@ -436,6 +435,14 @@ def customer_sales(request, customer_id: int):
         "contacts/partials/_tab_sales.html",
         {"customer": customer, "sections": sections},
     )
+
+
+@actor_required
+def customer_history(request, customer_id: int):
+    """HTMX: the "History" tab — the record's last 50 changes, read when the tab is shown."""
+    customer = selectors.customer_get(actor=request.actor, id=customer_id)
+    history = history_for(actor=request.actor, instance=customer)[:50]
+    return render(request, "components/_history.html", {"history": history})
 
 
 @actor_required
