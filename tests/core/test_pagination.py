@@ -98,3 +98,52 @@ def test_the_api_and_the_list_page_page_a_search_through_its_matches(tenant):
     capped = BoundedPaginator(search("-updated"), 5, cap=10, search=True)
     assert capped.count == 11 and not capped.count_is_exact
     assert [c.pk for c in capped.get_page(1)] == expected[:5]
+
+
+def test_a_walked_page_is_the_same_page_with_its_prefetches(tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customers = _customers(tenant, 30).select_related(None).prefetch_related("tags")
+    expected = [c.name for c in customers[0:10]]
+    with CaptureQueriesContext(connection) as run:
+        rows = page_rows(customers, 0, 10, walk=True)
+    statements = [q["sql"] for q in run.captured_queries]
+    settings = [sql for sql in statements if "set_config" in sql or "current_setting" in sql]
+    reads = [sql for sql in statements if sql.startswith("SELECT") and sql not in settings]
+    assert len(reads) == 2  # the page, then its tags by id
+    if connection.vendor == "postgresql":  # read, set, put back
+        assert len(settings) == 3 and "'enable_sort', 'off', true" in settings[1]
+    assert [c.name for c in rows] == expected
+    with CaptureQueriesContext(connection) as again:
+        assert all(list(c.tags.all()) == [] for c in rows)  # prefetched
+    assert not again.captured_queries
+    assert [c.name for c in page_rows(customers, 200, 5, walk=True)] == []  # past the end
+    if connection.vendor == "postgresql":  # the settings were for that one statement
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_sort")
+            assert cursor.fetchone()[0] == "on"
+
+
+def test_only_a_capped_search_asks_for_the_walk(tenant, monkeypatch, rf):
+    from shangyou.core import pagination
+    from shangyou.core.api import paginate
+
+    customers = _customers(tenant, 30)
+    walked = []
+    real = pagination.page_rows
+
+    def spy(queryset, offset, limit, *, walk=False):
+        walked.append(walk)
+        return real(queryset, offset, limit, walk=walk)
+
+    monkeypatch.setattr(pagination, "page_rows", spy)
+    request = rf.get("/api/v1/x")
+    capped = paginate(request, customers, limit=5, search=True, cap=10, walk_when_capped=True)
+    assert capped["count_is_exact"] is False and [c.name for c in capped["items"]] == [
+        f"客户{i:03d}" for i in range(5)
+    ]
+    exact = paginate(request, customers, limit=5, search=True, cap=100, walk_when_capped=True)
+    assert exact["count"] == 30 and walked == [True]  # the exact one came from its matches
+    page = BoundedPaginator(customers, 5, cap=10, search=True, walk_when_capped=True).get_page(1)
+    assert [c.name for c in page] == [f"客户{i:03d}" for i in range(5)] and walked == [True, True]

@@ -44,7 +44,7 @@ def test_delete_then_restore_in_the_ui(tenant):
 
     assert "was restored" in restored.content.decode()
     assert client.get(f"/customers/{customer.pk}/").status_code == 200
-    history = client.get(f"/customers/{customer.pk}/").content.decode()
+    history = client.get(f"/customers/{customer.pk}/history/").content.decode()
     assert "Restored" in history and "Moved to trash" in history
 
 

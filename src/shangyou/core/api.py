@@ -138,11 +138,12 @@ def paginate(
     count=None,
     search: bool = False,
     cap: int | None = None,
+    walk_when_capped: bool = False,
 ):
     """Slice a queryset into the shared list envelope. The count stops at 10,000 rows past the
     page (`count_is_exact` is then false): no request counts a million rows. A search
     (`search=True`) is counted to `cap` (default 1,000) and paged in one pass over its matches
-    (`core.pagination.matches_page`)."""
+    (`core.pagination.matches_page`); `walk_when_capped`: see `core.pagination.page_rows`."""
     from .pagination import DEFAULT_CAP, SEARCH_CAP, bounded_count, matches_page, page_rows
 
     limit = max(1, min(limit, 200))
@@ -157,7 +158,8 @@ def paginate(
     if matched is not None and matched.rows is not None:
         items = matched.rows
     elif hasattr(queryset, "values_list"):
-        items = page_rows(queryset, offset, limit + 1)
+        walk = walk_when_capped and matched is not None and not matched.exact
+        items = page_rows(queryset, offset, limit + 1, walk=walk)
     else:
         items = list(queryset[offset : offset + limit + 1])
     has_next = len(items) > limit

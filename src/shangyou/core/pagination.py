@@ -9,8 +9,8 @@ those rows — so deep pages do not drag whole rows through OFFSET.
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import connections, transaction
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.functional import cached_property
 
 DEFAULT_CAP = 10_000
@@ -24,12 +24,53 @@ def bounded_count(queryset: QuerySet, *, cap: int = DEFAULT_CAP) -> tuple[int, b
     return n, n <= cap
 
 
-def page_rows(queryset: QuerySet, offset: int, limit: int) -> list:
-    """Rows [offset, offset+limit) of an ordered queryset, fetched ids-first."""
+#: `page_rows(walk=True)` walks the order's index for pages that end at most this deep.
+WALK_DEPTH = 100
+
+
+def page_rows(queryset: QuerySet, offset: int, limit: int, *, walk: bool = False) -> list:
+    """Rows [offset, offset+limit) of an ordered queryset, fetched ids-first.
+
+    `walk`: the caller knows the queryset matches many rows — more than a search's cap, out of
+    a table it knows to be at most ~100 times larger — so the page lies within the first
+    ~100 × (offset + limit) entries of the order's index. On PostgreSQL the page is then read
+    by walking that index (sorting and parallel workers switched off for the one statement):
+    the planner, which takes a phrase's bigrams for independent (连接器: 13 rows expected,
+    3,905 real), would otherwise fetch and sort every match (17 ms instead of 1.5)."""
     if offset < 200:  # shallow pages: one query is cheaper
+        if walk and offset + limit <= WALK_DEPTH:
+            return _walked(queryset[offset : offset + limit])
         return list(queryset[offset : offset + limit])
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
     return rows_by_ids(queryset, ids)
+
+
+#: What `page_rows(walk=True)` sets for its statement on PostgreSQL.
+WALK_SETTINGS = {"enable_sort": "off", "max_parallel_workers_per_gather": "0"}
+
+
+def _set_locally(cursor, settings: dict[str, str]) -> None:
+    calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
+    cursor.execute(f"SELECT {calls}", [x for pair in settings.items() for x in pair])
+
+
+def _walked(queryset: QuerySet) -> list:
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    lookups = queryset._prefetch_related_lookups
+    # Local to the transaction — which may be a caller's, so they are put back afterwards (a
+    # failed statement rolls back to the savepoint, which undoes them too).
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        names = list(WALK_SETTINGS)
+        cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in names)}", names)
+        before = cursor.fetchone()
+        _set_locally(cursor, WALK_SETTINGS)
+        rows = list(queryset.prefetch_related(None))
+        _set_locally(cursor, dict(zip(names, before, strict=True)))
+    if lookups:  # by id, outside the settings above
+        prefetch_related_objects(rows, *lookups)
+    return rows
 
 
 @dataclass
@@ -116,9 +157,18 @@ class BoundedPaginator(Paginator):
     through `matches_page` (one pass over the matches for the page asked for)."""
 
     def __init__(
-        self, object_list, per_page, *, cap: int | None = None, page_hint=1, search=False, **kw
+        self,
+        object_list,
+        per_page,
+        *,
+        cap: int | None = None,
+        page_hint=1,
+        search=False,
+        walk_when_capped=False,
+        **kw,
     ):
         super().__init__(object_list, per_page, **kw)
+        self.walk_when_capped = walk_when_capped
         try:
             hint = max(1, int(page_hint or 1))
         except (TypeError, ValueError):
@@ -157,7 +207,9 @@ class BoundedPaginator(Paginator):
         if matched is not None and matched.rows is not None and number == self.hint:
             return self._get_page(matched.rows[: top - bottom], number, self)
         if isinstance(self.object_list, QuerySet):
-            return self._get_page(page_rows(self.object_list, bottom, top - bottom), number, self)
+            walk = self.walk_when_capped and matched is not None and not matched.exact
+            rows = page_rows(self.object_list, bottom, top - bottom, walk=walk)
+            return self._get_page(rows, number, self)
         return self._get_page(self.object_list[bottom:top], number, self)
 
 

@@ -309,7 +309,9 @@ def directory(
         verified=verified,
     )
     cap = selectors.DIRECTORY_COUNT_CAP
-    page = paginate(request, profiles, limit=limit, offset=offset, search=True, cap=cap)
+    page = paginate(
+        request, profiles, limit=limit, offset=offset, search=True, cap=cap, walk_when_capped=True
+    )
     friend_ids = selectors.friend_company_ids(actor=request.auth)  # once, not per profile
     page["items"] = [profile_out(p, request.auth, friend_ids) for p in page["items"]]
     return page

@@ -99,6 +99,7 @@ def directory(request):
         cap=selectors.DIRECTORY_COUNT_CAP,
         page_hint=params.get("page"),
         search=True,
+        walk_when_capped=True,  # cap 1,000 of ~100,000 profiles: see core.pagination.page_rows
     ).get_page(params.get("page"))
     context = {"mode": "companies", "page": page, "filters": filters, "verified": verified}
     if request.htmx and request.htmx.target == "directory-results":
