@@ -147,3 +147,22 @@ def test_only_a_capped_search_asks_for_the_walk(tenant, monkeypatch, rf):
     assert exact["count"] == 30 and walked == [True]  # the exact one came from its matches
     page = BoundedPaginator(customers, 5, cap=10, search=True, walk_when_capped=True).get_page(1)
     assert [c.name for c in page] == [f"客户{i:03d}" for i in range(5)] and walked == [True, True]
+
+
+def test_rows_by_id_join_their_parents_and_prefetch_the_rest(tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shangyou.core.pagination import rows_by_ids
+
+    customers = _customers(tenant, 5).prefetch_related("company", "owner", "tags")
+    ids = list(customers.values_list("pk", flat=True))[::-1]
+    with CaptureQueriesContext(connection) as run:
+        rows = rows_by_ids(customers, ids)
+    assert [c.pk for c in rows] == ids
+    assert len(run.captured_queries) == 2  # rows with company and owner joined, then the tags
+    assert '"accounts_company"' in run.captured_queries[0]["sql"]
+    with CaptureQueriesContext(connection) as again:
+        assert {c.company.name for c in rows} == {tenant.company.name}
+        assert [c.owner for c in rows] == [None] * 5 and all(not c.tags.all() for c in rows)
+    assert not again.captured_queries

@@ -8,6 +8,7 @@ those rows — so deep pages do not drag whole rows through OFFSET.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connections, transaction
 from django.db.models import QuerySet, prefetch_related_objects
@@ -147,9 +148,30 @@ def rows_by_ids(queryset: QuerySet, ids: list) -> list:
         fetch = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=ids)
         fetch.query.select_related = queryset.query.select_related
         fetch.query.deferred_loading = queryset.query.deferred_loading
-        fetch._prefetch_related_lookups = queryset._prefetch_related_lookups
+        joined, prefetched = _joinable(queryset.model, queryset._prefetch_related_lookups)
+        if joined:  # a page of rows by id: their one-to-one parents come in the same query
+            fetch = fetch.select_related(*joined)
+        fetch._prefetch_related_lookups = tuple(prefetched)
     rows = {row.pk: row for row in fetch}
     return [rows[pk] for pk in ids if pk in rows]
+
+
+def _joinable(model, lookups) -> tuple[list[str], list]:
+    """Split prefetch lookups into plain forward foreign keys (a join is cheaper for a page of
+    rows read by id — a search prefetches them so that matching never joins) and the rest."""
+    joined, prefetched = [], []
+    for lookup in lookups:
+        field = None
+        if isinstance(lookup, str) and "__" not in lookup:
+            try:
+                field = model._meta.get_field(lookup)
+            except FieldDoesNotExist:
+                field = None
+        if field is not None and field.concrete and (field.many_to_one or field.one_to_one):
+            joined.append(lookup)
+        else:
+            prefetched.append(lookup)
+    return joined, prefetched
 
 
 class BoundedPaginator(Paginator):
