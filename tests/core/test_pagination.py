@@ -1,3 +1,5 @@
+import pytest
+
 from shangyou.contacts.models import Customer
 from shangyou.core.pagination import BoundedPaginator, bounded_count, matches_page, page_rows
 
@@ -166,3 +168,19 @@ def test_rows_by_id_join_their_parents_and_prefetch_the_rest(tenant):
         assert {c.company.name for c in rows} == {tenant.company.name}
         assert [c.owner for c in rows] == [None] * 5 and all(not c.tags.all() for c in rows)
     assert not again.captured_queries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_walk_outside_a_transaction_leaves_the_session_as_it_was(tenant):
+    from django.db import connection
+
+    customers = _customers(tenant, 12)
+    assert not connection.in_atomic_block
+    rows = page_rows(customers, 0, 10, walk=True)
+    assert [c.name for c in rows] == [f"客户{i:03d}" for i in range(10)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_sort")
+            assert cursor.fetchone()[0] == "on"
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] != "0"

@@ -60,15 +60,18 @@ def _walked(queryset: QuerySet) -> list:
     if connection.vendor != "postgresql":
         return list(queryset)
     lookups = queryset._prefetch_related_lookups
-    # Local to the transaction — which may be a caller's, so they are put back afterwards (a
-    # failed statement rolls back to the savepoint, which undoes them too).
+    # Local to the transaction. When it is a caller's, they are put back afterwards (a failed
+    # statement rolls back to the savepoint, which undoes them too); our own ends with them.
+    nested = connection.in_atomic_block
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-        names = list(WALK_SETTINGS)
-        cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in names)}", names)
-        before = cursor.fetchone()
+        if nested:
+            names = list(WALK_SETTINGS)
+            cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in names)}", names)
+            before = dict(zip(names, cursor.fetchone(), strict=True))
         _set_locally(cursor, WALK_SETTINGS)
         rows = list(queryset.prefetch_related(None))
-        _set_locally(cursor, dict(zip(names, before, strict=True)))
+        if nested:
+            _set_locally(cursor, before)
     if lookups:  # by id, outside the settings above
         prefetch_related_objects(rows, *lookups)
     return rows
