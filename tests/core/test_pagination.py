@@ -184,3 +184,18 @@ def test_a_walk_outside_a_transaction_leaves_the_session_as_it_was(tenant):
             assert cursor.fetchone()[0] == "on"
             cursor.execute("SHOW max_parallel_workers_per_gather")
             assert cursor.fetchone()[0] != "0"
+
+
+def test_rows_by_id_keep_a_select_related_of_everything(tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shangyou.core.pagination import rows_by_ids
+
+    customers = _customers(tenant, 3).select_related().prefetch_related("company")
+    ids = list(customers.values_list("pk", flat=True))
+    rows = rows_by_ids(customers, ids)
+    with CaptureQueriesContext(connection) as run:
+        assert {c.company.name for c in rows} == {tenant.company.name}
+        assert all(c.created_by_id is None or c.created_by for c in rows)
+    assert not run.captured_queries

@@ -151,8 +151,10 @@ def rows_by_ids(queryset: QuerySet, ids: list) -> list:
         fetch = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=ids)
         fetch.query.select_related = queryset.query.select_related
         fetch.query.deferred_loading = queryset.query.deferred_loading
-        joined, prefetched = _joinable(queryset.model, queryset._prefetch_related_lookups)
-        if joined:  # a page of rows by id: their one-to-one parents come in the same query
+        joined, prefetched = [], queryset._prefetch_related_lookups
+        if queryset.query.select_related is not True:  # (True: every relation joined already)
+            joined, prefetched = _joinable(queryset.model, prefetched)
+        if joined:  # a page of rows by id: the parents they point to come in the same query
             fetch = fetch.select_related(*joined)
         fetch._prefetch_related_lookups = tuple(prefetched)
     rows = {row.pk: row for row in fetch}
