@@ -386,6 +386,7 @@ def customer_detail(request, customer_id: int):
     )
     contacts = list(selectors.contact_list(actor=actor, customer_id=customer.pk))
     tasks = list(schedule.task_list(actor=actor, customer_id=customer.pk))
+    open_tasks = [t for t in tasks if not t.done_at]
     docs = list(
         documents.document_list(actor=actor, customer=customer).select_related("created_by")
     )
@@ -396,7 +397,9 @@ def customer_detail(request, customer_id: int):
             merge = None
     context = {
         "customer": customer,
-        "figures": selectors.customer_key_figures(tasks=tasks, documents=docs, contacts=contacts),
+        "figures": selectors.customer_key_figures(
+            open_tasks=open_tasks, documents=docs, contacts=contacts
+        ),
         "extra_figures": selectors.customer_extra_figures(actor=actor, customer=customer),
         "has_sections": bool(selectors.CUSTOMER_SECTION_PROVIDERS),
         "timeline": timeline,
@@ -404,7 +407,7 @@ def customer_detail(request, customer_id: int):
         "timeline_kinds": TimelineEntry.Kind.choices,
         "timeline_form": TimelineForm(contacts=contacts),
         "contacts": contacts,
-        "open_tasks": [t for t in tasks if not t.done_at],
+        "open_tasks": open_tasks,
         "done_tasks": [t for t in tasks if t.done_at][-20:],
         "documents": docs,
         "document_form": DocumentForm(),

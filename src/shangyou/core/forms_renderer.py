@@ -15,25 +15,11 @@ WIDGETS = "django/forms/widgets/"
 SELECT = WIDGETS + "select.html"
 OPTION = WIDGETS + "select_option.html"
 #: The widgets whose template is nothing but `{% include "django/forms/widgets/input.html" %}`.
-INPUTS = frozenset(
-    WIDGETS + f"{kind}.html"
-    for kind in (
-        "checkbox",
-        "color",
-        "date",
-        "datetime",
-        "email",
-        "file",
-        "hidden",
-        "number",
-        "password",
-        "search",
-        "tel",
-        "text",
-        "time",
-        "url",
-    )  # fmt: skip
-)
+INPUT_KINDS = (
+    "checkbox", "color", "date", "datetime", "email", "file", "hidden", "number", "password",
+    "search", "tel", "text", "time", "url",
+)  # fmt: skip
+INPUTS = frozenset(f"{WIDGETS}{kind}.html" for kind in INPUT_KINDS)
 
 
 def _text(value) -> str:
