@@ -13,6 +13,7 @@ from shangyou.core.search import (
     repair_search_indexes,
     search_fields,
     strip_company_suffix,
+    term_readings,
 )
 
 
@@ -92,6 +93,73 @@ def test_every_piece_of_a_pinyin_name_is_found(tenant):
     assert [c.name for c in search_filter(customers, "fa")] == ["王芳"]
 
 
+def test_search_grams_hold_the_pinyin_pairs_of_names_and_of_latin_words():
+    grams = set(search_fields(names=["恒通轴承公司"])["search_grams"].split(" "))
+    assert {"hengtong", "tongzhou", "zhoucheng", "chenggong", "gongsi"} <= grams
+    assert "engtong" not in grams  # a hanzi name's pairs begin at its syllables
+    # a Latin word's pairs begin anywhere: 'hengtong' inside a longer word, 'zhangwei' in an
+    # address, as a substring search finds them
+    grams = set(
+        search_fields(names=["Hengtongtech Ltd"], emails=["zhangwei88@163.com"])[
+            "search_grams"
+        ].split(" ")
+    )
+    assert {"hengtong", "engtong", "zhangwei", "angwei"} <= grams
+    assert not {"ltd", "com"} & grams  # no syllables in them
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("zhangwei", [["zhangwei"]]),
+        ("zhoucheng", [["zhoucheng"]]),
+        ("lina", [["lina"]]),  # li|na and lin|a need the same pair
+        ("aerfa", [["aer", "erfa"]]),
+        ("xian", None),  # one syllable: no name has a pair for it
+        ("zhangw", None),  # an unfinished syllable
+        ("led", None),
+        ("wfb80", None),
+    ],
+)
+def test_term_readings(term, expected):
+    assert term_readings(term) == expected
+
+
+def test_a_term_read_several_ways_needs_the_pairs_of_one_reading():
+    readings = term_readings("tianyuan")
+    assert ["tianyuan"] in readings  # tian|yuan
+    assert ["anyuan", "tian"] in readings  # ti|an|yuan
+
+
+def test_whole_syllable_terms_are_found_through_pinyin_pairs(tenant):
+    from shangyou.contacts import services
+    from shangyou.contacts.models import Customer
+    from shangyou.core.search import search_filter
+
+    actor = tenant.actor()
+    for data in (
+        {"name": "天元贸易"},
+        {"name": "提安元"},  # ti an yuan
+        {"name": "张伟"},
+        {"name": "Hengtongtech Ltd"},
+        {"name": "Mike", "email": "zhangwei88@163.com"},
+    ):
+        services.customer_create(actor=actor, data=data)
+    customers = Customer.objects.filter(company=tenant.company)
+
+    def found(q):
+        return sorted(c.name for c in search_filter(customers, q))
+
+    assert found("tianyuan") == ["天元贸易", "提安元"]
+    assert found("yuanmaoyi") == ["天元贸易"]
+    assert found("zhangwei") == ["Mike", "张伟"]
+    assert found("hengtong") == ["Hengtongtech Ltd"]
+    assert found("tongtech") == ["Hengtongtech Ltd"]  # not syllables: the trigram index
+    # a term that begins inside a hanzi name's syllable is not a reading of that name
+    assert found("angwei") == ["Mike"]
+    assert found("zhangw") == ["Mike", "张伟"]  # an unfinished syllable: substring search
+
+
 def test_search_fields_of_nothing_are_empty():
     assert search_fields() == {"search_text": "", "search_grams": ""}
 
@@ -149,3 +217,29 @@ def test_directory_search_columns_keep_fuller_statistics():
         assert cursor.fetchall() == [
             (f"{t}_search_grams", SEARCH_STATISTICS_TARGET) for t in tables
         ]
+
+
+def test_the_upgrade_migration_gives_existing_rows_their_pinyin_pairs(tenant):
+    """core/migrations/0002 recomputes the search columns of rows written before the pairs."""
+    import importlib
+
+    from django.apps import apps
+
+    from shangyou.catalog.models import Product
+    from shangyou.contacts import services
+    from shangyou.contacts.models import Contact, Customer
+    from shangyou.core.search import search_filter
+
+    migration = importlib.import_module("shangyou.core.migrations.0002_search_pinyin_pairs")
+    customer = services.customer_create(actor=tenant.actor(), data={"name": "恒通轴承"})
+    contact = Contact.objects.create(company=tenant.company, customer=customer, name="张伟")
+    product = Product.objects.create(company=tenant.company, name="深沟球轴承", sku="B-1")
+    for model in (Customer, Contact, Product):  # as an older version wrote them: no pairs
+        model.all_objects.update(search_grams="")
+    assert not search_filter(Customer.objects.all(), "hengtong").exists()
+
+    migration.recompute(apps, None)
+
+    assert list(search_filter(Customer.objects.all(), "hengtong")) == [customer]
+    assert list(search_filter(Contact.objects.all(), "zhangwei")) == [contact]
+    assert list(search_filter(Product.objects.all(), "zhoucheng")) == [product]
