@@ -35,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 
 from django.db import connection, models
 from django.db.migrations.operations.base import Operation
@@ -254,28 +255,35 @@ def pinyin_syllables() -> frozenset[str]:
 
 def _syllables_at(word: str, start: int) -> list[str]:
     known = pinyin_syllables()
-    return [word[start:end] for end in range(start + 1, min(start + 6, len(word)) + 1)
-            if word[start:end] in known]  # fmt: skip
+    ends = range(start + 1, min(start + 6, len(word)) + 1)  # the longest syllable: 6 letters
+    return [word[start:end] for end in ends if word[start:end] in known]
+
+
+def _joined(syllables: list[str]) -> list[str]:
+    """Adjacent syllables joined: the pinyin pairs of a reading."""
+    return [a + b for a, b in pairwise(syllables)]
 
 
 def syllable_pairs(syllables: list[str]) -> set[str]:
     """The pinyin pair tokens of a name read as `syllables`: adjacent syllables joined, 3+
     letters (shorter ones would be taken for a word's 2-letter prefix)."""
-    return {a + b for a, b in zip(syllables, syllables[1:], strict=False) if len(a + b) >= 3}
+    return {pair for pair in _joined(syllables) if len(pair) >= 3}
 
 
-def word_pairs(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def word_pairs(word: str) -> frozenset[str]:
     """Every pinyin pair in a Latin word, wherever it begins: a term made of syllables is then
-    found inside the word as a substring search would find it."""
+    found inside the word as a substring search would find it. Cached: words repeat ('ltd',
+    e-mail domains) in an import."""
     pairs: set[str] = set()
     if len(word) > MAX_PAIR_WORD:
-        return pairs
+        return frozenset()
     for start in range(len(word) - 2):
         for first in _syllables_at(word, start):
             for second in _syllables_at(word, start + len(first)):
                 if len(first) + len(second) >= 3:
                     pairs.add(first + second)
-    return pairs
+    return frozenset(pairs)
 
 
 def term_readings(term: str) -> list[list[str]] | None:
@@ -299,7 +307,7 @@ def term_readings(term: str) -> list[list[str]] | None:
         return None
     needed: dict[tuple[str, ...], None] = {}  # li|na and lin|a need the same pair
     for syllables in readings:
-        pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
+        pairs = _joined(syllables)
         if not pairs or any(len(p) < 3 for p in pairs):
             return None
         needed[tuple(sorted(set(pairs)))] = None
@@ -323,13 +331,15 @@ def search_fields(
     names = [fold(n) for n in names if n]
     parts: list[str] = []
     syllables: list[str] = []
+    latin: list[str] = []  # text whose Latin words give pinyin pairs: not the joined pinyin
     for name in names:
         parts.append(name)
+        latin.append(name)
         forms = pinyin_forms(name)
         if forms:
             syllables.append(forms[0])
             parts.extend(forms[1:])
-    latin = list(parts)  # the names and their initials, not the joined pinyin (added below)
+            latin.extend(forms[2:])  # the initials
     for phone in phones:
         parts.extend(phone_digits(phone))
     emails = [fold(e) for e in emails if e]
@@ -343,11 +353,9 @@ def search_fields(
             grams.add(word[:2])
     for spaced in syllables:
         grams |= syllable_pairs(spaced.split())
-    joined = {s.replace(" ", "") for s in syllables}
     for words in (*latin, *emails, *extra):
         for word in LETTERS_RE.findall(words):
-            if word not in joined:
-                grams |= word_pairs(word)
+            grams |= word_pairs(word)
     return {"search_text": text, "search_grams": " ".join(sorted(grams))}
 
 
@@ -462,15 +470,11 @@ def _having_pairs(queryset, table: str, readings: list[list[str]], vendor: str):
     if vendor == "postgresql":
         if len(readings) == 1:
             return _having_grams(queryset, table, readings[0])
+        one = f"string_to_array({table}.search_grams, ' ') @> %s::text[]"
+        any_reading = " OR ".join([one] * len(readings))
         return queryset.filter(
-            RawSQL(
-                "(" + " OR ".join(
-                    f"string_to_array({table}.search_grams, ' ') @> %s::text[]" for _ in readings
-                ) + ")",
-                tuple(readings),
-                output_field=models.BooleanField(),
-            )
-        )  # fmt: skip
+            RawSQL(f"({any_reading})", tuple(readings), output_field=models.BooleanField())
+        )
     match = " OR ".join(
         "(" + " AND ".join(_fts_phrase(pair) for pair in pairs) + ")" for pairs in readings
     )

@@ -64,8 +64,9 @@ def recompute(apps, schema_editor):
             changed = []
             for row in batch:
                 values = search_fields(**parts(row))
-                if (row.search_text, row.search_grams) != tuple(values.values()):
-                    row.search_text, row.search_grams = values.values()
+                text, grams = values["search_text"], values["search_grams"]
+                if (row.search_text, row.search_grams) != (text, grams):
+                    row.search_text, row.search_grams = text, grams
                     changed.append(row)
             model._base_manager.bulk_update(changed, ["search_text", "search_grams"])
 
