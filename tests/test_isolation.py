@@ -122,6 +122,10 @@ def _kind(a: CompanyA):
     return "contacts.customer"  # history/{kind}/{object_id}: object_id is a customer
 
 
+def _tab(a: CompanyA):
+    return "comments"  # customers/{customer_id}/tabs/{tab}/: a tab of company A's customer
+
+
 def _tenant_row(a: CompanyA, model, **fields):
     obj = model.objects.create(company=a.tenant.company, **fields)
     a.watched.append(obj)
@@ -257,6 +261,7 @@ PARAM_FACTORIES: dict[str, Callable[[CompanyA], object]] = {
     "job_id": _job_id,
     "object_id": _customer_id,
     "kind": _kind,
+    "tab": _tab,
     "contact_id": _contact_id,
     "task_id": _task_id,
     "document_id": _document_id,

@@ -114,12 +114,44 @@ def test_customer_page_shows_key_figures_and_every_tab(tenant, rich):
         'id="key-figures"', 'id="tab-timeline"', 'id="tab-overview"', 'id="tab-contacts"',
         'id="tab-tasks"', 'id="tab-documents"', 'id="tab-comments"', 'id="tab-history"',
         f'hx-get="/customers/{rich.pk}/history/"',
+        *(f'hx-get="/customers/{rich.pk}/tabs/{t}/"' for t in ("tasks", "documents", "comments")),
     ):  # fmt: skip
         assert element in page, element
     assert "VIP" in page and "重点" in page and "王经理" in page and "回访" in page
-    assert "电话沟通" in page and "报价单.pdf" in page
-    assert '<mark class="sy-mention">@Manager</mark>' in page
+    assert "电话沟通" in page
     assert tenant.user("sales").full_name in page  # the owner
+    tab = html(tenant.client("sales").get(f"/customers/{rich.pk}/tabs/tasks/"))
+    assert 'id="open-tasks"' in tab and "回访" in tab
+    tab = html(tenant.client("sales").get(f"/customers/{rich.pk}/tabs/documents/"))
+    assert 'id="document-form"' in tab and "报价单.pdf" in tab
+    tab = html(tenant.client("sales").get(f"/customers/{rich.pk}/tabs/comments/"))
+    assert '<mark class="sy-mention">@Manager</mark>' in tab and 'id="comment-form"' in tab
+    assert tenant.client("sales").get(f"/customers/{rich.pk}/tabs/nothing/").status_code == 404
+
+
+def test_customer_page_counts_what_its_tabs_list(tenant, rich):
+    sales = tenant.actor("sales")
+    comment_add(actor=sales, target=rich, body="第二条")
+    done = schedule.task_create(
+        actor=sales, customer=rich, data={"title": "完成", "due_at": timezone.now()}
+    )
+    schedule.task_complete(actor=sales, task=done)
+    client = tenant.client("sales")
+
+    def badges():
+        page = html(client.get(f"/customers/{rich.pk}/"))
+        links = {
+            tab: page.split(f'href="#tab-{tab}"', 1)[1].split("</a>", 1)[0]
+            for tab in ("tasks", "documents", "comments")
+        }
+        badge = '<span class="badge ms-1">'
+        return {tab: link.rsplit(badge, 1)[1][0] for tab, link in links.items()}, page
+
+    counts, page = badges()
+    assert counts == {"tasks": "1", "documents": "1", "comments": "2"}  # open tasks only
+    assert 'id="unfollow"' in page and 'id="follow"' not in page  # commenting follows
+    client.post(f"/customers/{rich.pk}/follow/", {"following": "0"})
+    assert 'id="follow"' in badges()[1]
 
 
 def test_key_figures_count_open_and_overdue_tasks_and_documents(tenant, rich):
@@ -153,6 +185,8 @@ def test_sales_sees_only_own_customers_in_list_and_kanban(tenant):
 def test_readonly_sees_no_write_buttons_and_posts_are_refused(tenant, rich):
     client = tenant.client("readonly")
     page = html(client.get(f"/customers/{rich.pk}/"))
+    page += html(client.get(f"/customers/{rich.pk}/tabs/documents/"))
+    page += html(client.get(f"/customers/{rich.pk}/tabs/comments/"))
     for element in (
         'id="edit-customer"', 'id="timeline-form"', 'id="document-form"', 'id="comment-form"',
         'id="delete-customer"', 'id="merge-customer"',
@@ -501,7 +535,7 @@ def test_task_from_the_record_and_mark_done(tenant):
     )  # fmt: skip
     assert response.status_code == 302
     task = Task.objects.get(customer=customer)
-    page = html(client.get(f"/customers/{customer.pk}/"))
+    page = html(client.get(f"/customers/{customer.pk}/tabs/tasks/"))
     assert "跟进报价" in page and f'id="task-{task.pk}"' in page
     client.post(f"/calendar/tasks/{task.pk}/done/", {"next": f"/customers/{customer.pk}/"})
     assert Task.objects.get(pk=task.pk).done_at is not None

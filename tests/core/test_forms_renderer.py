@@ -42,6 +42,8 @@ class Everything(forms.Form):
     )
     upload = forms.FileField(widget=forms.FileInput, required=False)
     disabled = forms.ChoiceField(choices=[("x", "X")], disabled=True)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    remark = forms.CharField(widget=forms.Textarea, initial=mark_safe("<b>kept</b>"))
 
 
 BOUND = {
@@ -60,6 +62,7 @@ BOUND = {
     "hidden": 'a"b',
     "agree": "on",
     "search": "张伟",
+    "notes": '第一行 <script>\n"second" & line',
 }
 
 
@@ -90,6 +93,7 @@ def test_python_widgets_match_django_templates(language, form_kwargs):
         django = _render_all(Everything(renderer=DjangoTemplates(), **form_kwargs))
     assert fast == django
     assert any("<select" in html for html in fast) and any("<input" in html for html in fast)
+    assert any("<textarea" in html for html in fast)
 
 
 def test_the_project_renders_forms_with_it(settings):
@@ -113,5 +117,6 @@ def test_a_widget_with_its_own_template_still_uses_it():
     fast = [str(f) for f in F(renderer=Renderer())]
     django = [str(f) for f in F(renderer=DjangoTemplates())]
     assert fast == django
+    assert "<textarea" in fast[1]
     # The options came from their own template (inputs in labels), not as <option> elements.
     assert "<option" not in fast[0] and "<input" in fast[0]

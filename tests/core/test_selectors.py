@@ -6,6 +6,7 @@ from shangyou.core.errors import NotFound, PermissionDenied
 from shangyou.core.progress import progress_start
 from shangyou.core.selectors import (
     audit_list,
+    count_many,
     history_for,
     outbox_list,
     scope_records,
@@ -13,6 +14,25 @@ from shangyou.core.selectors import (
     trash_list,
 )
 from tests.contacts.factories import CustomerFactory
+
+
+def test_count_many_counts_each_queryset_in_one_statement(
+    tenant, other_tenant, django_assert_num_queries
+):
+    for name in ("甲", "乙", "丙"):
+        CustomerFactory(actor=tenant.actor("sales"), name=name)
+    CustomerFactory(actor=other_tenant.actor("owner"), name="甲")
+    mine = Customer.objects.filter(company=tenant.company)
+    with django_assert_num_queries(1):
+        counts = count_many(
+            mine=mine.order_by("name"),
+            named=mine.filter(name__in=["甲", "乙"]),
+            everyone=Customer.objects.all(),
+            none=mine.filter(name="丁"),
+            any_mine=mine.order_by("-id")[:1],
+        )
+    assert counts == {"mine": 3, "named": 2, "everyone": 4, "none": 0, "any_mine": 1}
+    assert count_many() == {}
 
 
 def test_scope_records_applies_company_and_role(tenant, other_tenant):

@@ -140,13 +140,18 @@ def follow(*, actor: Actor, target, following: bool = True) -> None:
         Follower.objects.filter(**lookup).delete()
 
 
-def is_following(*, actor: Actor, target) -> bool:
+def followings(*, actor: Actor, target) -> QuerySet[Follower]:
+    """The actor's following of the record: one row or none."""
     return Follower.objects.filter(
         company_id=actor.company_id,
         target_type=_content_type(target),
         target_id=target.pk,
         user=actor.user,
-    ).exists()
+    )
+
+
+def is_following(*, actor: Actor, target) -> bool:
+    return followings(actor=actor, target=target).exists()
 
 
 def notification_list(*, actor: Actor, unread_only: bool = False) -> QuerySet[Notification]:

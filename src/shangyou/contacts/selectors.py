@@ -261,19 +261,6 @@ def customer_sections(*, actor: Actor, customer: Customer) -> list[dict[str, Any
     return sections
 
 
-def customer_key_figures(*, open_tasks, documents, contacts) -> dict[str, Any]:
-    """The figures of the customer page's header — open/overdue tasks, documents, contacts —
-    from the customer's open tasks, documents and contacts, which the page lists anyway (all
-    of them: counting them again took three more queries)."""
-    now = timezone.now()
-    return {
-        "open_tasks": len(open_tasks),
-        "overdue_tasks": sum(1 for t in open_tasks if t.due_at and t.due_at < now),
-        "documents": len(documents),
-        "contacts": len(contacts),
-    }
-
-
 def tag_get(*, actor: Actor, id: int) -> Tag:
     tag = tag_list(actor=actor).filter(pk=id).first()
     if tag is None:

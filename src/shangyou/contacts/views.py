@@ -23,7 +23,7 @@ from shangyou.collab import services as collab
 from shangyou.core.decorators import actor_required
 from shangyou.core.errors import ApplicationError, NotFound, ValidationFailed
 from shangyou.core.pagination import BoundedPaginator, PeekPage
-from shangyou.core.selectors import history_for
+from shangyou.core.selectors import count_many, history_for
 
 from . import dedup, documents, exporting, grading, schedule, segments, selectors, services
 from .forms import (
@@ -376,6 +376,8 @@ def duplicate_check(request):
 # --- the customer 360 page ----------------------------------------------------------------------
 @actor_required
 def customer_detail(request, customer_id: int):
+    """The customer page: header with key figures, and the timeline. Other tabs read their
+    rows when shown (`customer_tab`); the page only counts them, in one statement."""
     actor = request.actor
     customer = selectors.customer_get(actor=actor, id=customer_id)
     kind = request.GET.get("kind", "")
@@ -385,10 +387,13 @@ def customer_detail(request, customer_id: int):
         TIMELINE_PAGE,
     )
     contacts = list(selectors.contact_list(actor=actor, customer_id=customer.pk))
-    tasks = list(schedule.task_list(actor=actor, customer_id=customer.pk))
-    open_tasks = [t for t in tasks if not t.done_at]
-    docs = list(
-        documents.document_list(actor=actor, customer=customer).select_related("created_by")
+    open_tasks = schedule.task_list(actor=actor, customer_id=customer.pk, open_only=True)
+    counts = count_many(
+        open_tasks=open_tasks,
+        overdue_tasks=open_tasks.filter(due_at__lt=timezone.now()),
+        documents=documents.document_list(actor=actor, customer=customer),
+        comments=collab.comment_list(actor=actor, target=customer),
+        following=collab.followings(actor=actor, target=customer),
     )
     merge = None
     if request.GET.get("merge", "").isdigit():
@@ -397,9 +402,7 @@ def customer_detail(request, customer_id: int):
             merge = None
     context = {
         "customer": customer,
-        "figures": selectors.customer_key_figures(
-            open_tasks=open_tasks, documents=docs, contacts=contacts
-        ),
+        "figures": {**counts, "contacts": len(contacts)},
         "extra_figures": selectors.customer_extra_figures(actor=actor, customer=customer),
         "has_sections": bool(selectors.CUSTOMER_SECTION_PROVIDERS),
         "timeline": timeline,
@@ -407,13 +410,7 @@ def customer_detail(request, customer_id: int):
         "timeline_kinds": TimelineEntry.Kind.choices,
         "timeline_form": TimelineForm(contacts=contacts),
         "contacts": contacts,
-        "open_tasks": open_tasks,
-        "done_tasks": [t for t in tasks if t.done_at][-20:],
-        "documents": docs,
-        "document_form": DocumentForm(),
-        "comments": collab.comment_list(actor=actor, target=customer),
-        "comment_form": CommentForm(),
-        "following": collab.is_following(actor=actor, target=customer),
+        "following": bool(counts["following"]),
         "blacklist_form": BlacklistForm(),
         "tags": list(customer.tags.all()),
         "merge": merge,
@@ -422,10 +419,51 @@ def customer_detail(request, customer_id: int):
             for d in (selectors.custom_field_list(actor=actor) if customer.custom_fields else ())
             if d.key in customer.custom_fields
         ],
-        "upload_max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
-        "now_time": timezone.now(),
     }
     return render(request, "contacts/detail.html", context)
+
+
+def _tab_tasks(actor, customer) -> dict:
+    tasks = list(schedule.task_list(actor=actor, customer_id=customer.pk))
+    return {
+        "open_tasks": [t for t in tasks if not t.done_at],
+        "done_tasks": [t for t in tasks if t.done_at][-20:],
+        "now_time": timezone.now(),
+    }
+
+
+def _tab_documents(actor, customer) -> dict:
+    return {
+        "documents": documents.document_list(actor=actor, customer=customer).select_related(
+            "created_by"
+        ),
+        "upload_max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+
+
+def _tab_comments(actor, customer) -> dict:
+    return {
+        "comments": collab.comment_list(actor=actor, target=customer),
+        "comment_form": CommentForm(),
+    }
+
+
+#: The customer page's tabs that read their rows when shown: name -> (template, context).
+CUSTOMER_TABS = {
+    "tasks": ("contacts/partials/_tab_tasks.html", _tab_tasks),
+    "documents": ("contacts/partials/_tab_documents.html", _tab_documents),
+    "comments": ("contacts/partials/_tab_comments.html", _tab_comments),
+}
+
+
+@actor_required
+def customer_tab(request, customer_id: int, tab: str):
+    """HTMX: a tab of the customer page (tasks, documents, comments), read when it is shown."""
+    if tab not in CUSTOMER_TABS:
+        raise NotFound()
+    customer = selectors.customer_get(actor=request.actor, id=customer_id)
+    template, context = CUSTOMER_TABS[tab]
+    return render(request, template, {"customer": customer, **context(request.actor, customer)})
 
 
 @actor_required

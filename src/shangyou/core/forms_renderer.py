@@ -2,9 +2,10 @@
 
 Django renders every widget through templates, a select box through one template per option:
 the owner filter of the customer list (50 colleagues) took longer than the list's own query.
-`Renderer` builds the HTML of `<select>` and `<input>` widgets directly — the same bytes as
-Django's templates (`tests/core/test_forms_renderer.py` compares them) — and hands everything
-else, including any widget with a template of its own, to Django's template renderer.
+`Renderer` builds the HTML of `<select>`, `<input>` and `<textarea>` widgets directly — the
+same bytes as Django's templates (`tests/core/test_forms_renderer.py` compares them) — and
+hands everything else, including any widget with a template of its own, to Django's template
+renderer.
 """
 
 from django.forms.renderers import DjangoTemplates
@@ -20,6 +21,7 @@ INPUT_KINDS = (
     "search", "tel", "text", "time", "url",
 )  # fmt: skip
 INPUTS = frozenset(f"{WIDGETS}{kind}.html" for kind in INPUT_KINDS)
+TEXTAREA = WIDGETS + "textarea.html"
 
 
 def _text(value) -> str:
@@ -42,6 +44,14 @@ def render_input(widget: dict) -> str:
     return (
         f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
         f"{shown}{_attrs(widget['attrs'])}>"
+    )
+
+
+def render_textarea(widget: dict) -> str:
+    value = widget["value"]
+    return (
+        f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{_text(value) if value else ''}</textarea>"
     )
 
 
@@ -71,6 +81,8 @@ class Renderer(DjangoTemplates):
             html = render_select(context["widget"])
         elif template_name in INPUTS:
             html = render_input(context["widget"])
+        elif template_name == TEXTAREA:
+            html = render_textarea(context["widget"])
         if html is None:
             return super().render(template_name, context, request=request)
         return html

@@ -1,6 +1,7 @@
 """Generic reads: record rules, audit history, trash, task progress, outbox."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from .actor import Actor, Role
@@ -25,6 +26,28 @@ def scope_records(
     if actor.sees_own_records_only:
         return queryset.filter(**{f"{owner_field}_id": actor.user_id})
     return queryset
+
+
+def count_many(**querysets: QuerySet) -> dict[str, int]:
+    """How many rows each queryset has, read in ONE statement of scalar subqueries.
+
+    For a page that shows several counts (tabs, key figures): each count on its own costs a
+    round trip and an ORM compilation — about a millisecond each, more than the counting.
+    Slice a queryset (`qs[:1]`) to ask only whether it has rows. All on one database."""
+    if not querysets:
+        return {}
+    parts, params, using = [], [], None
+    for queryset in querysets.values():
+        using = queryset.db
+        if not queryset.query.is_sliced:
+            queryset = queryset.order_by()
+        sql, sub_params = queryset.values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608 - ORM SQL
+        params.extend(sub_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
 
 
 def history_for(*, actor: Actor, instance) -> QuerySet[AuditEntry]:
