@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from shangyou.accounts import selectors
@@ -86,3 +88,45 @@ def test_a_token_acts_for_its_own_company_while_it_and_its_member_are_active(ten
     assert selectors.actor_for_token(raw_key=raw).company == other_tenant.company
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     assert selectors.actor_for_token(raw_key=raw) is None
+
+
+def test_a_session_reads_the_user_and_memberships_in_one_statement(tenant, other_tenant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shangyou.accounts.backends import EmailBackend
+
+    user = tenant.user("sales")
+    Membership.objects.create(company=other_tenant.company, user=user, role=Role.ADMIN)
+    loaded = EmailBackend().get_user(user.pk)
+    assert loaded == user
+    assert [m.company for m in loaded.active_memberships] == sorted(
+        [tenant.company, other_tenant.company], key=lambda c: c.name
+    )
+    assert all(m.user is loaded for m in loaded.active_memberships)
+
+    client = tenant.client("sales")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/customers/")
+    assert page.status_code == 200 and page.context["actor"].company == tenant.company
+    user_reads = [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"]]
+    own = [
+        q["sql"] for q in queries if re.search(r'"accounts_membership"."user_id" = \d', q["sql"])
+    ]
+    assert user_reads == []
+    assert len(own) == 1 and '"accounts_user"."password"' in own[0]  # the user, joined
+
+
+def test_a_session_of_a_user_without_memberships_or_inactive(tenant):
+    from shangyou.accounts.backends import EmailBackend
+
+    user = tenant.user("sales")
+    Membership.objects.filter(user=user).update(is_active=False)
+    loaded = EmailBackend().get_user(user.pk)
+    assert loaded == user and loaded.active_memberships == []
+    assert selectors.actor_for(user=loaded) is None
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    assert EmailBackend().get_user(user.pk) is None
+    Membership.objects.filter(user=user).update(is_active=True)
+    assert EmailBackend().get_user(user.pk) is None
+    assert EmailBackend().get_user(999_999) is None

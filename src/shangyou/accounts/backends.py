@@ -7,3 +7,22 @@ class EmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         email = (username or kwargs.get("email") or "").strip().lower()
         return super().authenticate(request, username=email, password=password)
+
+    def get_user(self, user_id):
+        """The user of a session, read with their active memberships (and companies) in one
+        statement: every signed-in page needs both (`accounts.middleware`), and a statement
+        costs more here in round trip and ORM work than the join. They are kept on the user as
+        `active_memberships`; a user without any is read on their own."""
+        from .selectors import user_companies
+
+        memberships = list(user_companies(user=user_id).select_related("user"))
+        if not memberships:
+            user = super().get_user(user_id)
+            if user is not None:
+                user.active_memberships = []
+            return user
+        user = memberships[0].user
+        for membership in memberships:
+            membership.user = user
+        user.active_memberships = memberships
+        return user if self.user_can_authenticate(user) else None

@@ -9,7 +9,9 @@ def _session_actor(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    memberships = list(user_companies(user=user))
+    memberships = getattr(user, "active_memberships", None)  # read with the user (backends)
+    if memberships is None:
+        memberships = list(user_companies(user=user))
     request.user_memberships = memberships
     wanted = request.session.get(SESSION_COMPANY_KEY)
     membership = choose_membership(memberships, user=user, company_id=wanted)
