@@ -29,6 +29,9 @@ def test_header_shows_sales_open_orders_and_balance_due(tenant, customer):
     assert 'id="figure-open-orders"' in html
     assert re.search(r'id="figure-open-orders"><a [^>]*>1</a>', html)
     assert 'id="figure-balance-due"' in html
+    due = html.split('id="figure-balance-due">', 1)[1].split("</div>", 1)[0]
+    sales = html.split('id="figure-sales-12m">', 1)[1].split("</div>", 1)[0]
+    assert "1,100.00" in due and "1,100.00" in sales
     assert 'id="tab-sales-link"' in html
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -32,29 +32,40 @@ def _money(amounts: dict[str, Decimal]) -> str:
 def customer_figures(*, actor: Actor, customer) -> list[dict[str, Any]]:
     orders = order_list(actor=actor, customer_id=customer.pk)
     since = timezone.localdate() - timedelta(days=365)
-    # One pass over the customer's orders: the year's sales by currency and the open ones.
-    rows = list(
+    # One statement: per currency, the year's sales and the open orders (one pass over the
+    # customer's orders) and the balance due of the open invoices — as a UNION ALL, the two
+    # reads cost one round trip.
+    order_rows = (
         orders.order_by()
         .values("currency")
         .annotate(
+            kind=Value("orders"),
             amount=Sum("total", filter=Q(status__in=COUNTED_STATUSES, order_date__gte=since)),
-            open=Count("pk", filter=Q(status__in=SalesOrder.OPEN_STATUSES)),
+            n=Count("pk", filter=Q(status__in=SalesOrder.OPEN_STATUSES)),
         )
     )
-    sales = {row["currency"]: row["amount"] for row in rows if row["amount"]}
-    open_orders = sum(row["open"] for row in rows)
-    due = {
-        row["currency"]: row["due"]
-        for row in Invoice.objects.filter(
+    due_rows = (
+        Invoice.objects.filter(
             company_id=actor.company_id,
             customer_id=customer.pk,
             status__in=(Invoice.Status.ISSUED, Invoice.Status.PARTLY_PAID),
         )
         .order_by()
         .values("currency")
-        .annotate(due=Sum(F("total") - F("amount_paid")))
-        if row["due"]
-    }
+        .annotate(
+            kind=Value("due"),
+            amount=Sum(F("total") - F("amount_paid"), output_field=DecimalField()),
+            n=Value(0),
+        )
+    )
+    sales: dict[str, Decimal] = {}
+    due: dict[str, Decimal] = {}
+    open_orders = 0
+    for row in order_rows.union(due_rows, all=True):
+        if row["kind"] == "orders":
+            open_orders += row["n"]
+        if row["amount"]:
+            (sales if row["kind"] == "orders" else due)[row["currency"]] = row["amount"]
     list_url = reverse("orders:order_list") + f"?customer={customer.pk}"
     return [
         {
