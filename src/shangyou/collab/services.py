@@ -150,10 +150,6 @@ def followings(*, actor: Actor, target) -> QuerySet[Follower]:
     )
 
 
-def is_following(*, actor: Actor, target) -> bool:
-    return followings(actor=actor, target=target).exists()
-
-
 def notification_list(*, actor: Actor, unread_only: bool = False) -> QuerySet[Notification]:
     items = Notification.objects.filter(
         company_id=actor.company_id, user=actor.user

@@ -29,8 +29,13 @@ urlpatterns = [
     path("<int:customer_id>/comment/", views.customer_comment, name="customer_comment"),
     path("<int:customer_id>/email/", views.customer_email, name="customer_email"),
     path("<int:customer_id>/timeline/", views.customer_timeline, name="customer_timeline"),
-    path("<int:customer_id>/sales/", views.customer_sales, name="customer_sales"),
-    path("<int:customer_id>/history/", views.customer_history, name="customer_history"),
+    path("<int:customer_id>/sales/", views.customer_tab, {"tab": "sales"}, name="customer_sales"),
+    path(
+        "<int:customer_id>/history/",
+        views.customer_tab,
+        {"tab": "history"},
+        name="customer_history",
+    ),
     path("<int:customer_id>/tabs/<slug:tab>/", views.customer_tab, name="customer_tab"),
     path(
         "<int:customer_id>/timeline/log/",

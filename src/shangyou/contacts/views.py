@@ -423,6 +423,11 @@ def customer_detail(request, customer_id: int):
     return render(request, "contacts/detail.html", context)
 
 
+def _tab_sales(actor, customer) -> dict:
+    """Opportunities, quotations, orders … as the sales apps provide."""
+    return {"sections": selectors.customer_sections(actor=actor, customer=customer)}
+
+
 def _tab_tasks(actor, customer) -> dict:
     tasks = list(schedule.task_list(actor=actor, customer_id=customer.pk))
     return {
@@ -448,42 +453,30 @@ def _tab_comments(actor, customer) -> dict:
     }
 
 
+def _tab_history(actor, customer) -> dict:
+    """The record's last 50 changes."""
+    return {"history": history_for(actor=actor, instance=customer)[:50]}
+
+
 #: The customer page's tabs that read their rows when shown: name -> (template, context).
 CUSTOMER_TABS = {
+    "sales": ("contacts/partials/_tab_sales.html", _tab_sales),
     "tasks": ("contacts/partials/_tab_tasks.html", _tab_tasks),
     "documents": ("contacts/partials/_tab_documents.html", _tab_documents),
     "comments": ("contacts/partials/_tab_comments.html", _tab_comments),
+    "history": ("components/_history.html", _tab_history),
 }
 
 
 @actor_required
 def customer_tab(request, customer_id: int, tab: str):
-    """HTMX: a tab of the customer page (tasks, documents, comments), read when it is shown."""
+    """HTMX: a tab of the customer page (sales, tasks, documents, comments, history), read when
+    it is shown."""
     if tab not in CUSTOMER_TABS:
         raise NotFound()
     customer = selectors.customer_get(actor=request.actor, id=customer_id)
     template, context = CUSTOMER_TABS[tab]
     return render(request, template, {"customer": customer, **context(request.actor, customer)})
-
-
-@actor_required
-def customer_sales(request, customer_id: int):
-    """HTMX: the "Sales" tab — opportunities, quotations, orders … as the sales apps provide."""
-    customer = selectors.customer_get(actor=request.actor, id=customer_id)
-    sections = selectors.customer_sections(actor=request.actor, customer=customer)
-    return render(
-        request,
-        "contacts/partials/_tab_sales.html",
-        {"customer": customer, "sections": sections},
-    )
-
-
-@actor_required
-def customer_history(request, customer_id: int):
-    """HTMX: the "History" tab — the record's last 50 changes, read when the tab is shown."""
-    customer = selectors.customer_get(actor=request.actor, id=customer_id)
-    history = history_for(actor=request.actor, instance=customer)[:50]
-    return render(request, "components/_history.html", {"history": history})
 
 
 @actor_required
