@@ -1,7 +1,7 @@
 """Reads on the platform. The directory shows public profiles only — never a company's private
 CRM. Cross-company objects are returned only to the two companies they name."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shangyou.accounts.models import Company
 from shangyou.core.actor import Actor
@@ -48,9 +48,7 @@ def directory_search(
     filter of a plain search reads the profile table alone (the companies switched off and
     those blocking the viewer are small sets, excluded through their indexes), and the page's
     companies are read afterwards by id: the count and the page never join a row per match."""
-    profiles = CompanyProfile.objects.filter(is_public=True).exclude(
-        company_id__in=_inactive_companies()
-    )
+    profiles = CompanyProfile.objects.filter(is_public=True).exclude(_company_inactive())
     if q:
         profiles = search_filter(profiles, q)
     if member_type:
@@ -67,8 +65,7 @@ def directory_search(
     if verified is not None:
         profiles = profiles.filter(company__is_verified=verified)
     if actor is not None:
-        blocked_me = Block.objects.filter(blocked_id=actor.company_id).values("blocker_id")
-        profiles = profiles.exclude(company_id__in=blocked_me)
+        profiles = profiles.exclude(_company_blocks(actor))
     # The search columns are not shown, and dropping them halves the width of every row the
     # database sorts when it orders the matches of a word. The companies are read by id after
     # the page (a join here made the planner read pages of a common word worse).
@@ -79,10 +76,23 @@ def directory_search(
     )
 
 
-def _inactive_companies():
-    """Member companies switched off (none, or a handful): read through the partial index
-    `company_inactive`, so excluding them costs nothing per matching row."""
-    return Company.objects.filter(is_active=False).values("pk")
+def _company_inactive() -> Exists:
+    """The row's company is switched off (none, or a handful of companies): `NOT EXISTS` of it
+    is an anti-join through the partial index `company_inactive`.
+
+    The company exclusions are written as `NOT EXISTS`, not `company_id NOT IN (…)`: the
+    planner gives each `NOT IN` a default selectivity of one half, so a search word's 5,231
+    products were estimated at 145 and the newest-first page sorted every match (10–17 ms)
+    instead of walking the primary key until it had a page (3–4 ms). An anti-join is
+    estimated from the statistics of the table it reads (a few companies in 100,000)."""
+    return Exists(Company.objects.filter(pk=OuterRef("company_id"), is_active=False))
+
+
+def _company_blocks(actor: Actor) -> Exists:
+    """The row's company has blocked the viewer (see `_company_inactive`)."""
+    return Exists(
+        Block.objects.filter(blocker_id=OuterRef("company_id"), blocked_id=actor.company_id)
+    )
 
 
 def profile_get(*, actor: Actor | None, company_id: int) -> CompanyProfile:
@@ -357,10 +367,9 @@ def _products_base(*, actor: Actor | None):
     company's own customers (portal), not for the platform."""
     from shangyou.catalog.selectors import public_products
 
-    products = public_products().exclude(company_id__in=_inactive_companies())
+    products = public_products().exclude(_company_inactive())
     if actor is not None:
-        blocked_me = Block.objects.filter(blocked_id=actor.company_id).values("blocker_id")
-        products = products.exclude(company_id__in=blocked_me)
+        products = products.exclude(_company_blocks(actor))
     return products
 
 
@@ -377,9 +386,10 @@ def _with_thumbnail(products):
     )
 
 
-def _hidden_profiles():
-    """Companies whose profile is not listed: read from the partial index `profile_hidden`."""
-    return CompanyProfile.objects.filter(is_public=False).values("company_id")
+def _profile_hidden() -> Exists:
+    """The row's company does not list its profile: through the partial index `profile_hidden`
+    (see `_company_inactive`)."""
+    return Exists(CompanyProfile.objects.filter(company_id=OuterRef("company_id"), is_public=False))
 
 
 def directory_products(
@@ -399,7 +409,7 @@ def directory_products(
     has the default profile, which is public."""
     from shangyou.core.search import search_filter
 
-    products = _products_base(actor=actor).exclude(company_id__in=_hidden_profiles())
+    products = _products_base(actor=actor).exclude(_profile_hidden())
     if q:
         products = search_filter(products, q)
     if company_id:
