@@ -11,8 +11,12 @@ class ContactsConfig(AppConfig):
         from django.urls import reverse
 
         from shangyou.collab.services import register_target
+        from shangyou.core import lookups
 
+        from .models import Grade, Segment, Tag
         from .selectors import customer_get
+
+        lookups.track(Grade, Segment, Tag)  # the customer list's panels (`selectors.list_lookups`)
 
         register_target(
             "contacts.customer",

@@ -172,9 +172,37 @@ def custom_field_list(*, actor: Actor) -> QuerySet[CustomField]:
 
 
 def segment_list(*, actor: Actor) -> QuerySet[Segment]:
+    """Shared segments and the actor's own (`segment_visible` is the same rule in Python)."""
     return Segment.objects.filter(company_id=actor.company_id).filter(
         Q(is_shared=True) | Q(owner_id=actor.user_id)
     )
+
+
+def segment_visible(segment: Segment, *, actor: Actor) -> bool:
+    return segment.is_shared or segment.owner_id == actor.user_id
+
+
+def list_lookups(*, actor: Actor) -> dict[str, list]:
+    """What the customer list's panels offer — the company's active members (as
+    `member_choices`), grades, tags, and the segments the actor may use — read from the cache
+    while none of them changed (`core.lookups`): the list shows them on every request."""
+    from shangyou.accounts.selectors import member_choices
+    from shangyou.core import lookups
+
+    def load() -> dict[str, list]:
+        return {
+            "members": member_choices(actor=actor),
+            "grades": list(grade_list(actor=actor)),
+            "tags": list(tag_list(actor=actor)),
+            # every segment of the company: the cache is shared by its users
+            "segments": list(
+                Segment.objects.filter(company_id=actor.company_id).order_by("name", "id")
+            ),
+        }
+
+    found = lookups.cached(actor.company_id, "customer-list", load)
+    segments = [s for s in found["segments"] if segment_visible(s, actor=actor)]
+    return {**found, "segments": segments}
 
 
 def segment_get(*, actor: Actor, id: int) -> Segment:

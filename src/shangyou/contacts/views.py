@@ -79,15 +79,11 @@ def _errors_to_customer_page(view):
 
 # --- list, filters, segments, bulk actions, export --------------------------------------------
 def _lookups(request) -> dict:
-    """The company's active members, grades and tags, read once per request (the filter panel,
-    the bulk bar and the form all show them)."""
+    """The company's active members, grades, tags and the actor's segments, read once per
+    request (the filter panel, the bulk bar, the form and the segment list all show them) and
+    kept between requests in the cache until one of them changes (`selectors.list_lookups`)."""
     if not hasattr(request, "_customer_lookups"):
-        actor = request.actor
-        request._customer_lookups = {
-            "members": member_choices(actor=actor),
-            "grades": list(selectors.grade_list(actor=actor)),
-            "tags": list(selectors.tag_list(actor=actor)),
-        }
+        request._customer_lookups = selectors.list_lookups(actor=request.actor)
     return request._customer_lookups
 
 
@@ -101,7 +97,8 @@ def _filters(request, data=None):
     if data.get("segment", "").isdigit():
         segment = selectors.segment_get(actor=actor, id=int(data["segment"]))
         values = {**{k: str(v) for k, v in segment.filters.items()}, **values}
-    form = FilterForm(values, **_lookups(request))
+    found = _lookups(request)
+    form = FilterForm(values, members=found["members"], grades=found["grades"], tags=found["tags"])
     return form, form.filters(), segment
 
 
@@ -123,7 +120,6 @@ def customer_list(request):
         "form": form,
         "filters": filters,
         "segment": segment,
-        "segments": selectors.segment_list_for_page(actor=request.actor),
         "sort": sort,
         "q": filters.get("q", ""),
         "query": request.GET.urlencode(),

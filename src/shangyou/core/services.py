@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import lookups
 from .actor import Actor
 from .errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from .models import AuditEntry, TaskProgress, TenantModel, TrashItem
@@ -187,6 +188,7 @@ def model_update(
     instance.version = expected_version + 1
     instance.updated_at = now
     instance.updated_by = actor.user
+    lookups.model_changed(model, actor.company_id)
     if changes:
         audit_log(actor=actor, instance=instance, action=AuditEntry.Action.UPDATE, changes=changes)
     return instance, changes
@@ -203,6 +205,7 @@ def soft_delete(*, actor: Actor, instance: TenantModel, note: str = "") -> None:
         deleted_at=now, deleted_by=actor.user, version=F("version") + 1
     )
     instance.deleted_at, instance.deleted_by = now, actor.user
+    lookups.model_changed(type(instance), actor.company_id)
     TrashItem.objects.update_or_create(
         company=actor.company,
         content_type=ContentType.objects.get_for_model(instance),
@@ -233,6 +236,7 @@ def trash_restore(*, actor: Actor, item_id: int) -> TenantModel | None:
             deleted_at=None, deleted_by=None, version=F("version") + 1
         )
         obj.refresh_from_db()
+        lookups.model_changed(type(obj), actor.company_id)
         audit_log(actor=actor, instance=obj, action=AuditEntry.Action.RESTORE)
     item.delete()
     return obj
