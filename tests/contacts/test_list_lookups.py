@@ -153,3 +153,27 @@ def test_a_login_changes_nothing(tenant, login):
 
 def test_tag_model_is_tracked():
     assert Tag in lookups._tracked
+
+
+def test_a_new_member_is_offered_at_once(tenant):
+    from shangyou.accounts.models import Membership, Role, User
+    from shangyou.accounts.selectors import member_choices
+
+    actor = tenant.actor()
+    before = member_choices(actor=actor)
+    user = User.objects.create_user("new@co.test", "x" * 12, full_name="新同事")
+    Membership.objects.create(company=tenant.company, user=user, role=Role.SALES)
+    after = member_choices(actor=actor)
+    assert (user.pk, "新同事") in after and (user.pk, "新同事") not in before
+
+
+def test_signed_in_pages_read_the_session_from_the_cache(tenant):
+    client = tenant.client()
+    _, statements = _list(client)
+    assert not [s for s in statements if "django_session" in s]
+    from django.core.cache import cache
+
+    cache.clear()  # lost by the cache: read from the database, still signed in
+    page, statements = _list(client)
+    assert [s for s in statements if "django_session" in s]
+    assert "Sales co" in page

@@ -14,7 +14,7 @@ class AccountsConfig(AppConfig):
 
         from .models import Membership, User
 
-        lookups.track(Membership)  # the member pickers (`selectors.member_choices_cached`)
+        lookups.track(Membership)  # the member pickers (`selectors.member_choices`)
         post_save.connect(_user_saved, sender=User, dispatch_uid="lookups-user-names")
 
 

@@ -97,13 +97,19 @@ def membership_list(*, actor: Actor) -> QuerySet[Membership]:
 def member_choices(*, actor: Actor) -> list[tuple[int, str]]:
     """The company's active members as (user id, display name), by name: what an owner or
     assignee picker lists. Plain values, not memberships and users — a list page shows it on
-    every request, and building 50 of each took longer than the page's own query."""
-    rows = (
-        Membership.objects.filter(company_id=actor.company_id, is_active=True)
-        .order_by("user__full_name", "user_id")
-        .values_list("user_id", "user__full_name", "user__email")
-    )
-    return [(user_id, full_name or email) for user_id, full_name, email in rows]
+    every request, and building 50 of each took longer than the page's own query. Kept in the
+    cache until a membership or a member's name changes (`core.lookups`)."""
+    from shangyou.core import lookups
+
+    def load() -> list[tuple[int, str]]:
+        rows = (
+            Membership.objects.filter(company_id=actor.company_id, is_active=True)
+            .order_by("user__full_name", "user_id")
+            .values_list("user_id", "user__full_name", "user__email")
+        )
+        return [(user_id, full_name or email) for user_id, full_name, email in rows]
+
+    return lookups.cached(actor.company_id, "members", load)
 
 
 def membership_get(*, actor: Actor, id: int) -> Membership:

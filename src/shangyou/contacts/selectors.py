@@ -183,15 +183,14 @@ def segment_visible(segment: Segment, *, actor: Actor) -> bool:
 
 
 def list_lookups(*, actor: Actor) -> dict[str, list]:
-    """What the customer list's panels offer — the company's active members (as
-    `member_choices`), grades, tags, and the segments the actor may use — read from the cache
+    """What the customer list's panels offer — the company's active members
+    (`member_choices`), grades, tags, and the segments the actor may use — read from the cache
     while none of them changed (`core.lookups`): the list shows them on every request."""
     from shangyou.accounts.selectors import member_choices
     from shangyou.core import lookups
 
     def load() -> dict[str, list]:
         return {
-            "members": member_choices(actor=actor),
             "grades": list(grade_list(actor=actor)),
             "tags": list(tag_list(actor=actor)),
             # every segment of the company: the cache is shared by its users
@@ -202,7 +201,7 @@ def list_lookups(*, actor: Actor) -> dict[str, list]:
 
     found = lookups.cached(actor.company_id, "customer-list", load)
     segments = [s for s in found["segments"] if segment_visible(s, actor=actor)]
-    return {**found, "segments": segments}
+    return {**found, "members": member_choices(actor=actor), "segments": segments}
 
 
 def segment_get(*, actor: Actor, id: int) -> Segment:
