@@ -210,3 +210,22 @@ def test_directory_api_reads_friendships_once_per_page(
     with django_assert_max_num_queries(8):
         data = api.get("/api/v1/directory?q=轴承").json()
     assert data["count"] == 9 and not any(p["contact_visible"] for p in data["items"])
+
+
+def test_friend_ids_follow_each_change_of_a_friendship(supplier, buyer):
+    """`friend_company_ids` is cached (the directory reads it on every page): each request,
+    answer and removal shows at once, on both sides."""
+    assert selectors.friend_company_ids(actor=buyer.actor()) == set()
+    assert selectors.friend_company_ids(actor=supplier.actor()) == set()
+    friendship = services.friend_request(actor=buyer.actor(), company_id=supplier.company.pk)
+    assert selectors.friend_company_ids(actor=buyer.actor()) == set()  # pending
+    services.friend_answer(actor=supplier.actor(), friendship=friendship, accept=True)
+    assert selectors.friend_company_ids(actor=buyer.actor()) == {supplier.company.pk}
+    assert selectors.friend_company_ids(actor=supplier.actor()) == {buyer.company.pk}
+    contact = buyer.api().get("/api/v1/directory?q=huadong").json()["items"][0]
+    assert contact["contact_visible"]
+    services.friend_remove(actor=supplier.actor(), friendship=friendship)
+    assert selectors.friend_company_ids(actor=buyer.actor()) == set()
+    assert selectors.friend_company_ids(actor=supplier.actor()) == set()
+    contact = buyer.api().get("/api/v1/directory?q=huadong").json()["items"][0]
+    assert not contact["contact_visible"]

@@ -152,14 +152,22 @@ def contact_details_visible(
 
 
 def friend_company_ids(*, actor: Actor | None) -> set[int]:
-    """The ids of the actor's business friends, in one query (of two ids a row: the
-    directory asks on every page)."""
+    """The ids of the actor's business friends: the directory asks on every page, so they are
+    kept in the cache until a friendship of the company changes (`core.lookups`)."""
+    from shangyou.core import lookups
+
     if actor is None:
         return set()
-    pairs = (
-        friend_list(actor=actor).select_related(None).values_list("requester_id", "addressee_id")
-    )
-    return {b if a == actor.company_id else a for a, b in pairs}
+
+    def load() -> set[int]:
+        pairs = (
+            friend_list(actor=actor)
+            .select_related(None)
+            .values_list("requester_id", "addressee_id")
+        )
+        return {b if a == actor.company_id else a for a, b in pairs}
+
+    return set(lookups.cached(actor.company_id, "friends", load))
 
 
 def friend_list(*, actor: Actor) -> QuerySet[Friendship]:
