@@ -226,6 +226,26 @@ def test_directory_products_page_queries_do_not_grow_with_results(
     assert all(item["image_url"] for item in body["items"])
 
 
+def test_a_capped_products_page_reads_ids_then_rows_with_their_companies(
+    supplier, buyer, monkeypatch, django_assert_num_queries
+):
+    """More matches than the count's cap: the page is read ids first, then the rows joined to
+    their company and category (not one query per relation), newest first."""
+    category = make_category(supplier.actor(), name="齿轮")
+    for n in range(6):
+        make_product(supplier.actor(), name=f"齿轮{n}", sku=f"GEAR-{n}", category_id=category.pk)
+    monkeypatch.setattr(selectors, "PRODUCT_COUNT_CAP", 3)
+    api = buyer.api()
+    api.get("/api/v1/directory/products", {"q": "gear", "limit": 4})  # token stamp, caches
+    # token, count (capped), ids, rows with company and category, first images
+    with django_assert_num_queries(5):
+        body = api.get("/api/v1/directory/products", {"q": "gear", "limit": 4}).json()
+    assert body["count"] == 6 and body["count_is_exact"] is False  # "more than 5"
+    assert [item["name"] for item in body["items"]] == ["齿轮5", "齿轮4", "齿轮3", "齿轮2"]
+    assert {item["company_name"] for item in body["items"]} == {"华东精密机械有限公司"}
+    assert {item["category"] for item in body["items"]} == {"齿轮"}
+
+
 # --- the public product page ------------------------------------------------------------------
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_public_product_page_shows_the_product_without_a_price(bearing, buyer, language):
