@@ -17,7 +17,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shangyou.accounts.selectors import member_choices
 from shangyou.accounts.views import _apply_form_error
 from shangyou.collab import services as collab
 from shangyou.core.decorators import actor_required
@@ -272,10 +271,11 @@ def customer_stage(request, customer_id: int):
 
 # --- create and edit ----------------------------------------------------------------------------
 def _form_options(actor) -> dict:
+    found = selectors.list_lookups(actor=actor)
     return {
-        "members": member_choices(actor=actor),
-        "grades": selectors.grade_list(actor=actor),
-        "tags": selectors.tag_list(actor=actor),
+        "members": found["members"],
+        "grades": found["grades"],
+        "tags": found["tags"],
         "custom_fields": selectors.custom_field_list(actor=actor),
     }
 
