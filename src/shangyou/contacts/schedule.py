@@ -112,10 +112,12 @@ def task_list(
     open_only: bool = False,
 ) -> QuerySet[Task]:
     """Tasks the actor may see: their own, and those on customers they can see."""
-    visible_customers = scope_records(Customer.objects.all(), actor=actor).values("pk")
+    visible_customers = scope_records(Customer.objects.all(), actor=actor)
+    if customer_id:  # one customer's: SQLite would otherwise list every visible customer first
+        visible_customers = visible_customers.filter(pk=customer_id)
     tasks = Task.objects.filter(company_id=actor.company_id).filter(
         Q(assignee_id=actor.user_id)
-        | Q(customer__in=visible_customers)
+        | Q(customer__in=visible_customers.values("pk"))
         | (Q(customer__isnull=True) & Q(created_by_id=actor.user_id))
     )
     if actor.is_admin or actor.role == "readonly":

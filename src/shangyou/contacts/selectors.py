@@ -136,8 +136,12 @@ def customer_get(*, actor: Actor, id: int) -> Customer:
 
 def contact_list(*, actor: Actor, q: str = "", customer_id: int | None = None) -> QuerySet[Contact]:
     """Contacts of the customers the actor may see."""
-    visible = scope_records(Customer.objects.all(), actor=actor).values("pk")
-    contacts = Contact.objects.filter(company_id=actor.company_id, customer__in=visible)
+    visible = scope_records(Customer.objects.all(), actor=actor)
+    if customer_id:  # one customer's: SQLite would otherwise list every visible customer first
+        visible = visible.filter(pk=customer_id)
+    contacts = Contact.objects.filter(
+        company_id=actor.company_id, customer__in=visible.values("pk")
+    )
     if customer_id:
         contacts = contacts.filter(customer_id=customer_id)
     if q:
