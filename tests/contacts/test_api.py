@@ -143,3 +143,36 @@ def test_api_search_respects_company_and_role(tenant, other_tenant, zhang_wei):
     assert other_tenant.api("owner").get("/api/v1/customers", {"q": "张伟"}).json()["count"] == 0
     assert tenant.api("sales_b").get("/api/v1/customers", {"q": "张伟"}).json()["count"] == 0
     assert tenant.api("manager").get("/api/v1/customers", {"q": "张伟"}).json()["count"] == 1
+
+
+def test_contact_list_follows_the_record_rules_and_the_trash(tenant, other_tenant):
+    """GET /api/v1/contacts: primary contacts first, then by name; a salesperson sees the
+    contacts of their own customers; a trashed customer's contacts are gone, and come back
+    with it; another company's never appear."""
+    from shangyou.contacts.services import contact_create, customer_delete
+    from shangyou.core.models import TrashItem
+    from shangyou.core.services import trash_restore
+
+    ours = CustomerFactory(actor=tenant.actor("sales"), name="华东机械")
+    theirs = CustomerFactory(actor=tenant.actor("sales_b"), name="华南电子")
+    foreign = CustomerFactory(actor=other_tenant.actor("sales"), name="乙方客户")
+    contact_create(actor=tenant.actor(), customer=ours, data={"name": "王工"})
+    contact_create(actor=tenant.actor(), customer=ours, data={"name": "李经理", "is_primary": True})
+    contact_create(actor=tenant.actor(), customer=theirs, data={"name": "赵总"})
+    contact_create(actor=other_tenant.actor(), customer=foreign, data={"name": "外人"})
+
+    def names(key="owner", **params):
+        body = tenant.api(key).get("/api/v1/contacts", params).json()
+        return [c["name"] for c in body["items"]]
+
+    assert names() == ["李经理", "王工", "赵总"]
+    assert names("sales") == ["李经理", "王工"]
+    assert names("sales_b") == ["赵总"]
+    assert names(customer=theirs.pk) == ["赵总"]
+    assert names("sales", customer=theirs.pk) == []
+
+    customer_delete(actor=tenant.actor(), customer=ours)
+    assert names() == ["赵总"]
+    item = TrashItem.objects.get(company=tenant.company, object_id=ours.pk)
+    trash_restore(actor=tenant.actor(), item_id=item.pk)
+    assert names() == ["李经理", "王工", "赵总"]

@@ -277,6 +277,8 @@ def test_bench_run_new_scenarios_write_results(db, tmp_path, settings, monkeypat
     names = [
         "customer_api_list_page1",
         "customer_api_list_offset",
+        "contact_api_list",
+        "task_api_list",
         "customer_360",
         "customer_timeline_api",
         "directory_search_cjk2",
@@ -291,6 +293,8 @@ def test_bench_run_new_scenarios_write_results(db, tmp_path, settings, monkeypat
     by_name = {r["scenario"]: r for r in results}
     assert list(by_name) == names
     assert by_name["customer_timeline_api"]["rows_found"]
+    for name in ("contact_api_list", "task_api_list"):
+        assert all(by_name[name]["rows_found"].values()), name
     assert by_name["customer_360"]["measured"]["queries_per_request"] > 0
     imported = by_name["import_customers_csv"]["measured"]
     assert imported["rows"] == 120

@@ -243,6 +243,12 @@ class Contact(SearchableModel, TenantModel):
         indexes = [
             models.Index(fields=["company", "customer"], name="contact_customer"),
             models.Index(fields=["company", "name"], name="contact_name"),
+            # The contact list's order: a page of a company's contacts without sorting them all
+            models.Index(
+                fields=["company", "-is_primary", "name", "id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="contact_list_order",
+            ),
         ]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
@@ -422,6 +428,12 @@ class Task(TenantModel):
             models.Index(fields=["company", "assignee", "done_at", "due_at"], name="task_assignee"),
             models.Index(fields=["company", "customer", "due_at"], name="task_customer"),
             models.Index(fields=["remind_at", "reminded_at"], name="task_reminder"),
+            # The task list's order and the calendar's date ranges
+            models.Index(
+                fields=["company", "due_at", "id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="task_due",
+            ),
         ]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")

@@ -219,6 +219,32 @@ class CustomerApiListOffset(Scenario):
 
 
 @scenario
+class ContactApiList(Scenario):
+    name = "contact_api_list"
+    description = "GET /api/v1/contacts?limit=25 — the company's contacts, primary first, by name"
+    target = LIST_TARGET
+
+    def requests(self, ctx):
+        return [Request(ctx.api, "/api/v1/contacts?limit=25")]
+
+    def result_rows(self, ctx, request, response):
+        return response.json().get("count")
+
+
+@scenario
+class TaskApiList(Scenario):
+    name = "task_api_list"
+    description = "GET /api/v1/tasks?limit=25 — the company's tasks by due date"
+    target = LIST_TARGET
+
+    def requests(self, ctx):
+        return [Request(ctx.api, "/api/v1/tasks?limit=25")]
+
+    def result_rows(self, ctx, request, response):
+        return response.json().get("count")
+
+
+@scenario
 class Customer360(Scenario):
     name = "customer_360"
     description = (
