@@ -177,6 +177,13 @@ class Customer(SearchableModel, TenantModel):
                 name="customer_recent",
                 condition=models.Q(deleted_at__isnull=True),
             ),
+            # The suppliers (procurement): a few of a company's customers, found without reading
+            # the others
+            models.Index(
+                fields=["company", "name"],
+                name="customer_supplier",
+                condition=models.Q(is_supplier=True, deleted_at__isnull=True),
+            ),
             models.Index(fields=["company", "owner", "-updated_at"], name="customer_owner"),
             models.Index(fields=["company", "team", "-updated_at"], name="customer_team"),
             models.Index(fields=["company", "name"], name="customer_name"),
