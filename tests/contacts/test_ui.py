@@ -4,6 +4,7 @@ documents, comments and notifications, settings — through the test client."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -356,6 +357,25 @@ def test_kanban_moves_a_card_and_refuses_a_stale_one(tenant):
     )
     assert "was changed by" in html(response) or "changed" in html(response)
     assert Customer.objects.get(pk=customer.pk).stage == "prospect"
+
+
+def test_kanban_counts_each_column_up_to_a_cap(tenant, monkeypatch):
+    """A column counts its customers to `KANBAN_COUNT_CAP` and says "N+" past it; the link to
+    the list says so too. Exact counts below the cap."""
+    from shangyou.contacts import selectors
+
+    monkeypatch.setattr(selectors, "KANBAN_COUNT_CAP", 3)
+    for n in range(5):
+        CustomerFactory(actor=tenant.actor("sales"), name=f"线索{n}")
+    for n in range(2):
+        CustomerFactory(actor=tenant.actor("sales"), name=f"客户{n}", stage="customer")
+    page = html(tenant.client().get("/customers/kanban/"))
+    assert re.search(r'id="column-count-lead">\s*3\+\s*<', page)
+    assert re.search(r'id="column-count-customer">\s*2\s*<', page)
+    assert re.search(r'id="column-count-prospect">\s*0\s*<', page)
+    monkeypatch.setattr(selectors, "KANBAN_COUNT_CAP", 1000)
+    page = html(tenant.client().get("/customers/kanban/"))
+    assert re.search(r'id="column-count-lead">\s*5\s*<', page)
 
 
 # --- create and edit with duplicate detection ---------------------------------------------------

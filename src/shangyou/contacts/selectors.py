@@ -250,25 +250,35 @@ def customer_table(
     )
 
 
+#: A kanban column counts its customers up to this many ("more than 1,000").
+KANBAN_COUNT_CAP = 1000
+
+
 def customer_kanban(
     *, actor: Actor, filters: dict[str, Any] | None = None, per_column: int = 50
 ) -> list[dict[str, Any]]:
-    """One column per stage: its customers (newest first, at most `per_column`) and count."""
-    from django.db.models import Count
+    """One column per stage: its customers (newest first, at most `per_column`) and how many
+    there are — counted up to `KANBAN_COUNT_CAP` (`count_exact` False past it), all columns in
+    one statement: a company's whole customer base is never counted."""
+    from shangyou.core.selectors import count_many
 
     filters = {k: v for k, v in (filters or {}).items() if k != "stage"}
     base = customer_list(actor=actor, filters=filters)
-    counts = dict(
-        base.order_by()
-        .values_list("stage")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("stage", "n")
-    )
+    stages = Customer.Stage.choices
+    limit = KANBAN_COUNT_CAP + 1
+    counts = count_many(**{v: base.filter(stage=v).order_by()[:limit] for v, _label in stages})
     columns = []
-    for value, label in Customer.Stage.choices:
+    for value, label in stages:
         cards = list(base.filter(stage=value)[:per_column])
+        count = counts[value]
         columns.append(
-            {"stage": value, "label": label, "count": counts.get(value, 0), "customers": cards}
+            {
+                "stage": value,
+                "label": label,
+                "count": min(count, KANBAN_COUNT_CAP),
+                "count_exact": count <= KANBAN_COUNT_CAP,
+                "customers": cards,
+            }
         )
     return columns
 
