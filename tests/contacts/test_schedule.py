@@ -153,3 +153,26 @@ def test_followups_are_capped_per_owner_longest_forgotten_first(tenant):
     titles = sorted(Task.objects.values_list("customer__name", flat=True))
     assert titles == ["老客户3", "老客户4"]
     assert schedule.followups_create(days=30, per_owner=2) == 2  # the next ones, next run
+
+
+def test_month_cells_show_four_tasks_and_link_to_the_rest(tenant, english):
+    """A busy day in the month grid shows its first four tasks and "+N more", which opens the
+    day with all of them."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate().replace(day=15)
+    noon = timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=9)
+    for n in range(7):
+        schedule.task_create(
+            actor=tenant.actor("sales"),
+            data={"title": f"回访{n}", "due_at": noon + timedelta(minutes=n)},
+        )
+    client = tenant.client("sales")
+    month = client.get("/calendar/", {"date": day.isoformat()}).content.decode()
+    assert all(f"回访{n}" in month for n in range(4))
+    assert not any(f"回访{n}" in month for n in range(4, 7))
+    assert "+3 more" in month and f"?view=day&date={day.isoformat()}" in month
+    whole_day = client.get("/calendar/", {"view": "day", "date": day.isoformat()})
+    assert all(f"回访{n}" in whole_day.content.decode() for n in range(7))

@@ -229,3 +229,16 @@ def test_friend_ids_follow_each_change_of_a_friendship(supplier, buyer):
     assert selectors.friend_company_ids(actor=supplier.actor()) == set()
     contact = buyer.api().get("/api/v1/directory?q=huadong").json()["items"][0]
     assert not contact["contact_visible"]
+
+
+def test_directory_regions_follow_profile_and_company_changes(supplier, buyer):
+    """The directory's province/city filter is cached for the platform: a profile's new
+    region, a hidden profile and a company switched off show at once."""
+    assert selectors.directory_regions() == {"江苏": ["苏州"]}
+    services.profile_update(actor=buyer.actor(), data={"province": "北京", "city": "北京"})
+    assert selectors.directory_regions() == {"北京": ["北京"], "江苏": ["苏州"]}
+    services.profile_update(actor=supplier.actor(), data={"is_public": False})
+    assert selectors.directory_regions() == {"北京": ["北京"]}
+    buyer.company.is_active = False
+    buyer.company.save()
+    assert selectors.directory_regions() == {}

@@ -19,6 +19,8 @@ from . import schedule, selectors
 from .forms import TaskForm
 
 VIEWS = ("month", "week", "day")
+#: Tasks a day's cell shows in the month and week grids; "+N more" links to the day.
+CELL_TASKS = {"month": 4, "week": 12}
 
 
 def _period(view: str, day: date) -> tuple[date, date]:
@@ -55,7 +57,8 @@ def calendar_view(request):
     for task in tasks:
         by_day.setdefault(timezone.localtime(task.due_at).date(), []).append(task)
     days = [start + timedelta(days=i) for i in range((end - start).days)]
-    cells = [(d, by_day.get(d, [])) for d in days]
+    shown = CELL_TASKS.get(view, 0)
+    cells = [(d, by_day.get(d, [])[:shown], max(0, len(by_day.get(d, [])) - shown)) for d in days]
     weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
     step = {"day": timedelta(days=1), "week": timedelta(days=7)}.get(view)
     if step:
