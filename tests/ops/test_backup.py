@@ -192,3 +192,40 @@ def test_restore_refuses_a_damaged_archive_before_touching_anything(scratch, ops
     assert (target_data / "media" / "报价单.pdf").read_bytes() == (
         data / "media" / "报价单.pdf"
     ).read_bytes()
+
+
+def test_a_damaged_deflate_stream_is_refused_as_unreadable(tmp_path):
+    """A flipped byte in the compressed data can make zlib fail mid-member (`zlib.error`,
+    neither an OSError nor a ValueError): refused like any unreadable archive."""
+    import zlib
+
+    rows = [{"id": i, "name": f"客户{i}", "city": "苏州"} for i in range(3000)]
+    data = json.dumps(rows, ensure_ascii=False).encode()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name in ("manifest.json", "database/data.json"):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    raw = buffer.getvalue()
+
+    def fails_in_zlib(damaged: bytes) -> bool:
+        try:
+            with tarfile.open(fileobj=io.BytesIO(damaged), mode="r:gz") as tar:
+                for member in tar:
+                    tar.extractfile(member).read()
+        except zlib.error:
+            return True
+        except Exception:  # noqa: BLE001 - any other failure is not the case under test
+            return False
+        return False
+
+    half = len(raw) // 2
+    flips = (raw[:i] + bytes([raw[i] ^ 0xFF]) + raw[i + 1 :] for i in range(half, len(raw)))
+    damaged = next(d for d in flips if fails_in_zlib(d))
+    archive = tmp_path / "damaged.tar.gz"
+    archive.write_bytes(damaged)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with pytest.raises(backup.BackupError, match="the archive cannot be read"):
+        backup.verify_archive(archive, staging)

@@ -40,6 +40,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -440,8 +441,9 @@ def verify_archive(path: Path, staging: Path) -> VerifiedArchive:
                 found[member.name] = {"size": size, "sha256": digest.hexdigest()}
     except BackupError:
         raise
-    except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        # zlib.error and gzip.BadGzipFile are OSError/ValueError subclasses; JSON errors too.
+    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
+        # gzip.BadGzipFile (a bad CRC) is an OSError and JSON errors are ValueErrors; a damaged
+        # deflate stream raises zlib.error, which is neither.
         raise _corrupt(path, f"the archive cannot be read ({exc})") from exc
     if not isinstance(manifest, dict):
         raise _corrupt(path, "it has no manifest")
