@@ -279,6 +279,7 @@ def test_bench_run_new_scenarios_write_results(db, tmp_path, settings, monkeypat
         "customer_api_list_offset",
         "contact_api_list",
         "task_api_list",
+        "customer_list_filter_sort",
         "customer_360",
         "customer_timeline_api",
         "directory_search_cjk2",

@@ -127,6 +127,28 @@ class CustomerListPage500(Scenario):
         return [Request(ctx.web, "/customers/?page=500")]
 
 
+@scenario
+class CustomerListFilterSort(Scenario):
+    name = "customer_list_filter_sort"
+    description = (
+        "GET /customers/?… — the list filtered and sorted by each column, page 1 and page 500 "
+        "(last contacted, created, name; by stage, kind, region, blacklist)"
+    )
+    target = LIST_TARGET
+    paths = (
+        "/customers/?sort=-last_contacted",
+        "/customers/?sort=created&page=500",
+        "/customers/?sort=name&page=500",
+        "/customers/?stage=customer&sort=-last_contacted",
+        "/customers/?kind=person&sort=-created",
+        "/customers/?province=%E5%B9%BF%E4%B8%9C&sort=name",
+        "/customers/?blacklisted=1&sort=-updated",
+    )
+
+    def requests(self, ctx):
+        return [Request(ctx.web, path, label=path) for path in self.paths]
+
+
 class ApiSearch(Scenario):
     queries: tuple[str, ...] = ()
 
