@@ -93,3 +93,32 @@ def test_run_due_keeps_a_weekly_slot_claimed_all_week(db, monkeypatch):
     assert scheduler.run_due(start + 2 * 24 * 3600) == []
     assert scheduler.run_due(start + week) == ["weekly"]
     assert scheduler.run_due(start + week + 60) == []
+
+
+def test_sqlite_statistics_are_gathered_after_migrate_and_by_the_worker(tenant):
+    """SQLite plans without statistics unless they are gathered: `migrate` gathers them (the
+    test database was just migrated) and an hourly task gathers them again as data grows."""
+    from django.db import connection
+
+    from shangyou.contacts.models import Customer
+    from shangyou.core import tasks
+
+    scheduler.autodiscover()
+    assert "shangyou.core.tasks.database_statistics" in scheduler.REGISTRY
+    if connection.vendor != "sqlite":
+        assert tasks.database_statistics.call() is False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        assert cursor.fetchone()[0] == 1  # created by the ANALYZE after migrate
+    actor = tenant.actor()
+    Customer.objects.bulk_create(
+        [Customer(company=tenant.company, name=f"客户{n}", owner=actor.user) for n in range(50)]
+    )
+    assert tasks.database_statistics.call() is True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx = %s",
+            ["contacts_customer", "customer_recent"],
+        )
+        assert cursor.fetchone()[0].startswith("50 ")  # rows in the index, then per prefix

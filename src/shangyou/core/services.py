@@ -194,6 +194,32 @@ def model_update(
     return instance, changes
 
 
+# --- database upkeep ----------------------------------------------------------------------------
+#: Rows SQLite samples per index when it gathers statistics (`PRAGMA analysis_limit`): a
+#: 100,000-customer database in a third of a second, enough for the planner to choose.
+SQLITE_ANALYSIS_LIMIT = 1000
+
+
+def sqlite_statistics(*, using: str = "default", **kwargs) -> bool:
+    """SQLite: gather the query planner's statistics again (`ANALYZE`, sampled); False on
+    PostgreSQL, whose autovacuum does it.
+
+    SQLite keeps none by itself, and without them it prefers an index that gives a query's order
+    over one that finds its few rows: one customer's contacts were read by walking all of the
+    company's contacts in list order (82 ms instead of a fraction of one), and the blacklist
+    filter read every customer (125 ms). Run after every `migrate` (new indexes; see
+    `CoreConfig.ready`) and hourly by the worker (`core.tasks.database_statistics`)."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+        cursor.execute("ANALYZE")
+    return True
+
+
 # --- trash --------------------------------------------------------------------------------------
 @transaction.atomic
 def soft_delete(*, actor: Actor, instance: TenantModel, note: str = "") -> None:

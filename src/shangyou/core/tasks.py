@@ -13,6 +13,13 @@ def trash_purge_expired() -> int:
     return services.trash_purge_expired()
 
 
+@periodic(every=3600)
+@task()
+def database_statistics() -> bool:
+    """SQLite: refresh the query planner's statistics as the data grows (PostgreSQL: nothing)."""
+    return services.sqlite_statistics()
+
+
 def progress_id_for(task_id: str) -> uuid.UUID:
     """The `TaskProgress` id a task reports on: its own id (the database queue's ids are UUIDs)
     or a UUID derived from it (Redis queue ids are not), so a re-run reuses the same row."""
