@@ -214,56 +214,45 @@ class CustomerDetail(Scenario):
 
 
 # --- the API list, the 360 page, the timeline ---------------------------------------------------
+class ApiList(Scenario):
+    """One API list page (`path`), answered with the list envelope's bounded count."""
+
+    path = ""
+    target = LIST_TARGET
+
+    def requests(self, ctx):
+        return [Request(ctx.api, self.path)]
+
+    def result_rows(self, ctx, request, response):
+        return response.json().get("count")
+
+
 @scenario
-class CustomerApiListPage1(Scenario):
+class CustomerApiListPage1(ApiList):
     name = "customer_api_list_page1"
     description = "GET /api/v1/customers?limit=25 — first page through the API (bounded count)"
-    target = LIST_TARGET
-
-    def requests(self, ctx):
-        return [Request(ctx.api, "/api/v1/customers?limit=25")]
-
-    def result_rows(self, ctx, request, response):
-        return response.json().get("count")
+    path = "/api/v1/customers?limit=25"
 
 
 @scenario
-class CustomerApiListOffset(Scenario):
+class CustomerApiListOffset(ApiList):
     name = "customer_api_list_offset"
     description = "GET /api/v1/customers?offset=12475&limit=25 — the API's page 500"
-    target = LIST_TARGET
-
-    def requests(self, ctx):
-        return [Request(ctx.api, "/api/v1/customers?offset=12475&limit=25")]
-
-    def result_rows(self, ctx, request, response):
-        return response.json().get("count")
+    path = "/api/v1/customers?offset=12475&limit=25"
 
 
 @scenario
-class ContactApiList(Scenario):
+class ContactApiList(ApiList):
     name = "contact_api_list"
     description = "GET /api/v1/contacts?limit=25 — the company's contacts, primary first, by name"
-    target = LIST_TARGET
-
-    def requests(self, ctx):
-        return [Request(ctx.api, "/api/v1/contacts?limit=25")]
-
-    def result_rows(self, ctx, request, response):
-        return response.json().get("count")
+    path = "/api/v1/contacts?limit=25"
 
 
 @scenario
-class TaskApiList(Scenario):
+class TaskApiList(ApiList):
     name = "task_api_list"
     description = "GET /api/v1/tasks?limit=25 — the company's tasks by due date"
-    target = LIST_TARGET
-
-    def requests(self, ctx):
-        return [Request(ctx.api, "/api/v1/tasks?limit=25")]
-
-    def result_rows(self, ctx, request, response):
-        return response.json().get("count")
+    path = "/api/v1/tasks?limit=25"
 
 
 @scenario
