@@ -58,7 +58,10 @@ def calendar_view(request):
         by_day.setdefault(timezone.localtime(task.due_at).date(), []).append(task)
     days = [start + timedelta(days=i) for i in range((end - start).days)]
     shown = CELL_TASKS.get(view, 0)
-    cells = [(d, by_day.get(d, [])[:shown], max(0, len(by_day.get(d, [])) - shown)) for d in days]
+    cells = []
+    for d in days:
+        of_day = by_day.get(d, [])
+        cells.append((d, of_day[:shown], max(0, len(of_day) - shown)))
     weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
     step = {"day": timedelta(days=1), "week": timedelta(days=7)}.get(view)
     if step:

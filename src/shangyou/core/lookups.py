@@ -19,7 +19,7 @@ Entries expire after an hour, as a safety net for a change nothing reported.
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -31,7 +31,8 @@ T = TypeVar("T")
 #: Seconds a version and a cached list are kept.
 TTL = 3600
 
-_tracked: set[type] = set()
+#: Tracked model -> the companies whose lists a row of it belongs to.
+_tracked: dict[type, Callable[..., Iterable[int | None]]] = {}
 
 
 def _version_key(company_id: int) -> str:
@@ -78,14 +79,21 @@ def model_changed(model: type, company_id: int | None) -> None:
         changed(company_id)
 
 
-def _on_write(sender, instance, **kwargs) -> None:
-    changed(getattr(instance, "company_id", None))
+def _own_company(instance, update_fields) -> list[int | None]:
+    return [getattr(instance, "company_id", None)]
 
 
-def track(*models: type) -> None:
-    """Lists read through `cached` depend on these models (which have a `company_id`)."""
+def _on_write(sender, instance, update_fields=None, **kwargs) -> None:
+    for company_id in _tracked[sender](instance, update_fields):
+        changed(company_id)
+
+
+def track(*models: type, companies: Callable[..., Iterable[int | None]] = _own_company) -> None:
+    """Lists read through `cached` depend on these models. `companies(instance, update_fields)`
+    names the companies whose lists a saved or deleted row changes: by default the row's own
+    `company_id`; none when the saved fields are not ones the lists show."""
     for model in models:
-        _tracked.add(model)
+        _tracked[model] = companies
         uid = f"lookups-{model._meta.label}"
         post_save.connect(_on_write, sender=model, dispatch_uid=uid)
         post_delete.connect(_on_write, sender=model, dispatch_uid=uid)

@@ -167,7 +167,7 @@ def friend_company_ids(*, actor: Actor | None) -> set[int]:
         )
         return {b if a == actor.company_id else a for a, b in pairs}
 
-    return set(lookups.cached(actor.company_id, "friends", load))
+    return lookups.cached(actor.company_id, "friends", load)
 
 
 def friend_list(*, actor: Actor) -> QuerySet[Friendship]:
