@@ -127,6 +127,31 @@ def test_a_walked_page_is_the_same_page_with_its_prefetches(tenant):
             assert cursor.fetchone()[0] == "on"
 
 
+def test_a_walked_page_joins_its_parents(tenant):
+    """The parents a walked page prefetches (plain foreign keys) come in its one statement —
+    the walk looks them up for the page's rows only — and the rest by id afterwards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customers = _customers(tenant, 12).select_related(None)
+    customers = customers.prefetch_related("company", "owner", "tags")
+    with CaptureQueriesContext(connection) as run:
+        rows = page_rows(customers, 0, 10, walk=True)
+    reads = [
+        q["sql"]
+        for q in run.captured_queries
+        if q["sql"].startswith("SELECT") and "set_config" not in q["sql"]
+        and "current_setting" not in q["sql"]
+    ]  # fmt: skip
+    assert len(reads) == 2  # the page with its company and owner, then the tags
+    assert '"accounts_company"' in reads[0] and '"contacts_tag"' in reads[1]
+    assert [c.name for c in rows] == [f"客户{i:03d}" for i in range(10)]
+    with CaptureQueriesContext(connection) as again:
+        assert {c.company.name for c in rows} == {tenant.company.name}
+        assert [c.owner for c in rows] == [None] * 10 and all(not c.tags.all() for c in rows)
+    assert not again.captured_queries
+
+
 def test_only_a_capped_search_asks_for_the_walk(tenant, monkeypatch, rf):
     from shangyou.core import pagination
     from shangyou.core.api import paginate

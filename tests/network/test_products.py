@@ -600,3 +600,22 @@ def test_api_directory_products_stop_counting_at_the_cap(supplier, buyer, monkey
     body = buyer.api().get("/api/v1/directory/products", {"q": "螺栓", "limit": 2}).json()
     assert body["count_is_exact"] is False and body["count"] == 4
     assert len(body["items"]) == 2 and body["next"]
+
+
+def test_a_product_thumbnail_is_its_first_image(supplier, buyer):
+    """The list reads every image of the page's products in one plain query and shows the first
+    by position — not the newest, not the one with the lowest id."""
+    from shangyou.catalog.models import ProductImage
+
+    product = make_product(supplier.actor(), name="蜗轮", sku="WORM-7")
+    images = [
+        catalog.product_image_add(
+            actor=supplier.actor(), product=product, upload=SimpleUploadedFile(n, PNG)
+        )
+        for n in ("a.png", "b.png", "c.png")
+    ]
+    ProductImage.objects.filter(pk=images[0].pk).update(position=5)  # moved to the end
+    body = buyer.api().get("/api/v1/directory/products", {"q": "WORM-7"}).json()
+    assert [item["image_url"] for item in body["items"]] == [
+        reverse("api:public_product_image_file", args=[images[1].pk])
+    ]

@@ -62,6 +62,11 @@ class Tag(TenantModel):
         return self.name
 
 
+#: Carried by the customer list's sort indexes (`Customer.Meta.indexes`): the filters most used
+#: with another sort, tested on the index entries while the sort's index is walked.
+LIST_FILTER_COLUMNS = ["stage", "kind", "owner", "team", "grade", "province"]
+
+
 class Customer(SearchableModel, TenantModel):
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
@@ -171,24 +176,25 @@ class Customer(SearchableModel, TenantModel):
     class Meta:
         ordering = ["-updated_at", "-id"]
         indexes = [
-            # Partial: the live rows only, so page ids come from an index-only scan.
-            models.Index(
-                fields=["company", "-updated_at", "-id"],
-                name="customer_recent",
-                condition=models.Q(deleted_at__isnull=True),
-            ),
-            # The list's other sorts (both directions: an index is read backwards too) and the
-            # blacklist filter, which would otherwise sort or read every live customer
-            models.Index(
-                fields=["company", "created_at", "id"],
-                name="customer_created",
-                condition=models.Q(deleted_at__isnull=True),
-            ),
-            models.Index(
-                fields=["company", "last_contacted_at", "id"],
-                name="customer_contacted",
-                condition=models.Q(deleted_at__isnull=True),
-            ),
+            # The list's sorts, of live rows only (both directions: an index is read backwards
+            # too). Each carries the columns the list filters on most, so that a filtered page
+            # is found by walking the sort's index alone — page 500 of "people, newest first"
+            # read 27,770 index entries in 8 ms instead of visiting as many rows (38 ms).
+            *[
+                models.Index(
+                    fields=fields,
+                    name=name,
+                    include=LIST_FILTER_COLUMNS,
+                    condition=models.Q(deleted_at__isnull=True),
+                )
+                for name, fields in (
+                    ("customer_recent", ["company", "-updated_at", "-id"]),
+                    ("customer_created", ["company", "created_at", "id"]),
+                    ("customer_contacted", ["company", "last_contacted_at", "id"]),
+                    ("customer_name", ["company", "name", "id"]),
+                )
+            ],
+            # The blacklist filter, which would otherwise read every live customer
             models.Index(
                 fields=["company", "-updated_at"],
                 name="customer_blacklisted",
@@ -202,16 +208,16 @@ class Customer(SearchableModel, TenantModel):
                 condition=models.Q(is_supplier=True, deleted_at__isnull=True),
             ),
             # The list's filters, of live rows only: a filtered list's bounded count (up to
-            # 10,001) is an index-only scan instead of a visit to each row
+            # 10,001) is an index-only scan instead of a visit to each row, and in the default
+            # order (newest first) any of its pages is a range of the index
             *[
                 models.Index(fields=fields, name=name, condition=models.Q(deleted_at__isnull=True))
                 for name, fields in (
-                    ("customer_owner", ["company", "owner", "-updated_at"]),
-                    ("customer_team", ["company", "team", "-updated_at"]),
-                    ("customer_name", ["company", "name", "id"]),
-                    ("customer_stage", ["company", "stage", "-updated_at"]),
-                    ("customer_kind", ["company", "kind"]),
-                    ("customer_grade", ["company", "grade"]),
+                    ("customer_owner", ["company", "owner", "-updated_at", "-id"]),
+                    ("customer_team", ["company", "team", "-updated_at", "-id"]),
+                    ("customer_stage", ["company", "stage", "-updated_at", "-id"]),
+                    ("customer_kind", ["company", "kind", "-updated_at", "-id"]),
+                    ("customer_grade", ["company", "grade", "-updated_at", "-id"]),
                     ("customer_region", ["company", "province", "city"]),
                     ("customer_followup", ["company", "owner", "last_contacted_at"]),
                 )

@@ -59,10 +59,25 @@ def _set_locally(cursor, settings: dict[str, str]) -> None:
 
 
 def _walked(queryset: QuerySet) -> list:
+    # The rows' parents (plain foreign keys) are joined: the walk's nested loop looks each up
+    # for the page's rows only. The others are prefetched by id, outside the settings below.
+    lookups = queryset._prefetch_related_lookups
+    if queryset.query.select_related is not True:
+        joined, lookups = _joinable(queryset.model, lookups)
+        if joined:
+            queryset = queryset.select_related(*joined)
+    queryset = queryset.prefetch_related(None)
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
-        return list(queryset)
-    lookups = queryset._prefetch_related_lookups
+        rows = list(queryset)
+    else:
+        rows = _with_walk_settings(connection, queryset)
+    if lookups:
+        prefetch_related_objects(rows, *lookups)
+    return rows
+
+
+def _with_walk_settings(connection, queryset: QuerySet) -> list:
     # Local to the transaction. When it is a caller's, they are put back afterwards (a failed
     # statement rolls back to the savepoint, which undoes them too); our own ends with them.
     nested = connection.in_atomic_block
@@ -72,11 +87,9 @@ def _walked(queryset: QuerySet) -> list:
             cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in names)}", names)
             before = dict(zip(names, cursor.fetchone(), strict=True))
         _set_locally(cursor, WALK_SETTINGS)
-        rows = list(queryset.prefetch_related(None))
+        rows = list(queryset)
         if nested:
             _set_locally(cursor, before)
-    if lookups:  # by id, outside the settings above
-        prefetch_related_objects(rows, *lookups)
     return rows
 
 

@@ -132,7 +132,7 @@ class CustomerListFilterSort(Scenario):
     name = "customer_list_filter_sort"
     description = (
         "GET /customers/?… — the list filtered and sorted by each column, page 1 and page 500 "
-        "(last contacted, created, name; by stage, kind, region, blacklist)"
+        "(last contacted, created, name; by stage, kind, region, blacklist; filtered page 500)"
     )
     target = LIST_TARGET
     paths = (
@@ -143,6 +143,9 @@ class CustomerListFilterSort(Scenario):
         "/customers/?kind=person&sort=-created",
         "/customers/?province=%E5%B9%BF%E4%B8%9C&sort=name",
         "/customers/?blacklisted=1&sort=-updated",
+        "/customers/?stage=customer&page=500",
+        "/customers/?kind=person&sort=-created&page=500",
+        "/customers/?province=%E5%B9%BF%E4%B8%9C&sort=name&page=500",
     )
 
     def requests(self, ctx):
