@@ -108,6 +108,35 @@ def test_visits_fold_per_day_and_anonymous_views_are_not_named(supplier, buyer, 
     )  # own views don't count
 
 
+def test_a_visit_is_one_statement_whether_or_not_it_is_the_first_of_the_day(supplier, buyer):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    target = supplier.company.pk
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as run:
+            services.visit_record(actor=buyer.actor(), target_company_id=target)
+        assert len(run.captured_queries) == 1
+    visit = Visit.objects.get(target_company_id=target, viewer_key=buyer.company.pk)
+    assert visit.count == 3 and visit.viewer_user_id == buyer.user().pk
+    assert visit.first_at < visit.last_at and visit.day == timezone.localdate()
+    # yesterday's row is left alone: today's view starts a new one
+    Visit.objects.filter(pk=visit.pk).update(day=visit.day - timedelta(days=1))
+    services.visit_record(
+        actor=buyer.actor(), target_company_id=target, kind="product", target_id=7
+    )
+    services.visit_record(actor=buyer.actor(), target_company_id=target)
+    rows = Visit.objects.filter(target_company_id=target).order_by("day", "target_kind")
+    assert [(v.day == visit.day, v.target_kind, v.target_id, v.count) for v in rows] == [
+        (False, "profile", 0, 3),
+        (True, "product", 7, 1),
+        (True, "profile", 0, 1),
+    ]
+
+
 def test_messages_land_on_the_customers_timeline_and_count_unread(supplier, buyer):
     record = customer_create(actor=supplier.actor(), data={"name": "北京优采贸易有限公司"})
     services.crm_record_for(company=supplier.company, other=buyer.company)
