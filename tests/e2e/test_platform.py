@@ -57,9 +57,12 @@ def open_profile_from_directory(page, shot, *, query: str, name: str, hidden: st
     )
     assert f"q={query}" in page.url  # the live search keeps its address
     shot(page, "directory-search")
+    asked = []  # searches sent while the result is clicked (the box loses focus)
+    page.on("request", lambda r: asked.append(r.url) if "/network/?" in r.url else None)
     with page.expect_navigation():
         results.get_by_role("link", name=name).click()
     assert re.search(r"/network/companies/\d+/$", page.url), page.url
+    assert asked == []  # a second search's history push would cancel the navigation
 
 
 def send_message(page, text: str) -> None:

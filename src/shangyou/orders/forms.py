@@ -123,7 +123,11 @@ class PaymentForm(forms.Form):
 
 
 class OrderFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"data-live-search": True}),  # asks on input (app.js)
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *SalesOrder.Status.choices], required=False
     )

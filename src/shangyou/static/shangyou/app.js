@@ -14,6 +14,9 @@
  *                                       Pages with charts load echarts.min.js in {% block head %}.
  *   .alert [data-bs-dismiss="alert"]    closes the alert (also without Bootstrap's JS).
  *   <button data-print>                 prints the page (invoices, quotations).
+ *   <input data-live-search>            a search box its form asks with on `input`: its
+ *                                       `change` (when it loses focus) does not reach the
+ *                                       form's own `change` trigger.
  *
  * Everything is (re)initialised for content swapped in by HTMX. User-facing texts come from
  * data-msg-* attributes on <body>, translated by the server, so this file has none.
@@ -265,6 +268,20 @@
     });
     htmx.onLoad(init);
   }
+
+  /* --- live search boxes ----------------------------------------------------------------- */
+  // A live search box has asked already, on `input`. Its `change`, fired when the focus
+  // leaves it, would ask again through the form's `change` trigger — and when the focus left
+  // because a result was clicked, the answer's history push cancelled the click's navigation:
+  // the page stayed on the list. Stopped on its way down (capture), the form never sees it.
+  document.addEventListener(
+    "change",
+    function (event) {
+      var target = event.target;
+      if (target.matches && target.matches("[data-live-search]")) event.stopPropagation();
+    },
+    true
+  );
 
   /* --- start ---------------------------------------------------------------------------- */
   function init(root) {
