@@ -146,10 +146,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     DATABASES["default"]["TEST"] = {"NAME": env("SHANGYOU_TEST_DB_NAME", "") or None}
-    # The customer list's sort indexes carry filter columns (`INCLUDE`) for PostgreSQL's
-    # index-only walks; SQLite builds them without those columns, as intended, and `migrate`
-    # would say so on every run.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------------------------

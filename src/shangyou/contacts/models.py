@@ -179,12 +179,14 @@ class Customer(SearchableModel, TenantModel):
             # The list's sorts, of live rows only (both directions: an index is read backwards
             # too). Each carries the columns the list filters on most, so that a filtered page
             # is found by walking the sort's index alone — page 500 of "people, newest first"
-            # read 27,770 index entries in 8 ms instead of visiting as many rows (38 ms).
+            # read 27,770 index entries in 8 ms instead of visiting as many rows (38 ms). They
+            # follow the unique (…, id) as key columns, not as PostgreSQL's INCLUDE, so SQLite
+            # has them too (it ignores INCLUDE); they change no order, and PostgreSQL truncates
+            # them from the tree's inner pages all the same.
             *[
                 models.Index(
-                    fields=fields,
+                    fields=[*fields, *LIST_FILTER_COLUMNS],
                     name=name,
-                    include=LIST_FILTER_COLUMNS,
                     condition=models.Q(deleted_at__isnull=True),
                 )
                 for name, fields in (
