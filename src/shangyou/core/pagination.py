@@ -59,13 +59,10 @@ def _set_locally(cursor, settings: dict[str, str]) -> None:
 
 
 def _walked(queryset: QuerySet) -> list:
-    # The rows' parents (plain foreign keys) are joined: the walk's nested loop looks each up
-    # for the page's rows only. The others are prefetched by id, outside the settings below.
+    # The rows' parents are joined: the walk's nested loop looks each up for the page's rows
+    # only. The other prefetches are read by id, outside the settings below.
+    queryset = _join_parents(queryset, queryset._prefetch_related_lookups)
     lookups = queryset._prefetch_related_lookups
-    if queryset.query.select_related is not True:
-        joined, lookups = _joinable(queryset.model, lookups)
-        if joined:
-            queryset = queryset.select_related(*joined)
     queryset = queryset.prefetch_related(None)
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
@@ -167,14 +164,22 @@ def rows_by_ids(queryset: QuerySet, ids: list) -> list:
         fetch = queryset.model._base_manager.db_manager(queryset.db).filter(pk__in=ids)
         fetch.query.select_related = queryset.query.select_related
         fetch.query.deferred_loading = queryset.query.deferred_loading
-        joined, prefetched = [], queryset._prefetch_related_lookups
-        if queryset.query.select_related is not True:  # (True: every relation joined already)
-            joined, prefetched = _joinable(queryset.model, prefetched)
-        if joined:  # a page of rows by id: the parents they point to come in the same query
-            fetch = fetch.select_related(*joined)
-        fetch._prefetch_related_lookups = tuple(prefetched)
+        fetch = _join_parents(fetch, queryset._prefetch_related_lookups)
     rows = {row.pk: row for row in fetch}
     return [rows[pk] for pk in ids if pk in rows]
+
+
+def _join_parents(queryset: QuerySet, lookups) -> QuerySet:
+    """`queryset` joining the plain foreign keys among the prefetch `lookups` and prefetching
+    the rest: for a page of rows, the parents they point to come in the same query."""
+    joined = []
+    if queryset.query.select_related is not True:  # (True: every relation joined already)
+        joined, lookups = _joinable(queryset.model, lookups)
+    if joined:
+        queryset = queryset.select_related(*joined)
+    queryset = queryset.prefetch_related(None)
+    queryset._prefetch_related_lookups = tuple(lookups)
+    return queryset
 
 
 def _joinable(model, lookups) -> tuple[list[str], list]:
