@@ -1,5 +1,17 @@
 from django.contrib.auth.backends import ModelBackend
 
+from shangyou.core.compiled import CompiledQuery
+
+
+def _memberships_of(user_id: int):
+    from .selectors import user_companies
+
+    return user_companies(user=user_id).select_related("user")
+
+
+#: Compiled once per thread (`core.compiled`): every signed-in request reads it.
+_USER_MEMBERSHIPS = CompiledQuery(_memberships_of, user_id=int)
+
 
 class EmailBackend(ModelBackend):
     """Sign in with the email address, whatever its case."""
@@ -13,9 +25,10 @@ class EmailBackend(ModelBackend):
         statement: every signed-in page needs both (`accounts.middleware`), and a statement
         costs more here in round trip and ORM work than the join. They are kept on the user as
         `active_memberships`; a user without any is read on their own."""
-        from .selectors import user_companies
-
-        memberships = list(user_companies(user=user_id).select_related("user"))
+        try:
+            memberships = _USER_MEMBERSHIPS.run(user_id=int(user_id))
+        except (TypeError, ValueError):  # not a user id: no user
+            return None
         if not memberships:
             user = super().get_user(user_id)
             if user is not None:
