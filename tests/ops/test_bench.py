@@ -234,6 +234,25 @@ def test_crm_tables_are_generated_per_customer_and_deterministic(db):
     assert all(c.search_text and c.search_grams for c in Contact.objects.all())
 
 
+def test_customers_were_last_contacted_at_their_newest_interaction(db):
+    from django.db.models import Max
+
+    from shangyou.contacts.models import TimelineEntry
+    from shangyou.contacts.timeline import INTERACTIONS
+
+    make_crm(seed=23)
+    newest = dict(
+        TimelineEntry.objects.filter(kind__in=INTERACTIONS)
+        .values("customer_id")
+        .annotate(at=Max("occurred_at"))
+        .values_list("customer_id", "at")
+    )
+    contacted = dict(Customer.objects.values_list("id", "last_contacted_at"))
+    assert newest and contacted == {pk: newest.get(pk) for pk in contacted}
+    notes_only = TimelineEntry.objects.exclude(kind__in=INTERACTIONS).values("customer_id")
+    assert notes_only.exists()  # notes too, whose times the date ignores
+
+
 def test_tables_are_added_to_existing_customers(db):
     from shangyou.contacts.models import Contact, TimelineEntry
 
