@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from shangyou.contacts.models import Customer
@@ -21,6 +23,33 @@ def test_the_count_stops_at_the_cap(tenant):
     # asking for a page past the cap raises the cap, so the page exists
     deep = BoundedPaginator(customers, 5, cap=10, page_hint=5)
     assert [c.name for c in deep.get_page(5)] == [f"客户{i:03d}" for i in range(20, 25)]
+
+
+def test_a_capped_count_is_remembered_an_exact_one_never(
+    tenant, other_tenant, monkeypatch, django_assert_num_queries
+):
+    from shangyou.core import pagination
+
+    monkeypatch.setattr(pagination, "CAPPED_COUNT_SECONDS", 1)
+    customers = _customers(tenant, 12)
+    assert bounded_count(customers, cap=10) == (11, False)
+    with django_assert_num_queries(0):  # "more than 10": not counted again
+        assert bounded_count(customers, cap=10) == (11, False)
+        paginator = BoundedPaginator(customers, 5, cap=10)
+        assert (paginator.count, paginator.count_is_exact) == (11, False)
+    # another cap, another company: other statements, counted
+    assert bounded_count(customers, cap=20) == (12, True)
+    theirs = Customer.objects.filter(company=other_tenant.company).order_by("name", "id")
+    Customer.objects.create(company=other_tenant.company, name="乙客户")
+    assert bounded_count(theirs, cap=10) == (1, True)
+    # an exact count is always current
+    Customer.objects.create(company=other_tenant.company, name="乙客户二")
+    assert bounded_count(theirs, cap=10) == (2, True)
+    # a list that fell below the cap says "more than" until the memory expires
+    Customer.objects.filter(pk__in=list(customers.values_list("pk", flat=True)[:7])).delete()
+    assert bounded_count(customers, cap=10) == (11, False)
+    time.sleep(1.1)
+    assert bounded_count(customers, cap=10) == (5, True)
 
 
 def test_deep_pages_are_fetched_ids_first_in_order(tenant, django_assert_num_queries):
