@@ -52,6 +52,12 @@ def test_a_capped_count_is_remembered_an_exact_one_never(
     assert bounded_count(customers, cap=10) == (5, True)
 
 
+def test_a_list_that_can_match_nothing_is_counted(tenant, django_assert_num_queries):
+    _customers(tenant, 3)
+    with django_assert_num_queries(0):
+        assert bounded_count(Customer.objects.filter(pk__in=[]), cap=10) == (0, True)
+
+
 def test_deep_pages_are_fetched_ids_first_in_order(tenant, django_assert_num_queries):
     customers = _customers(tenant, 260)
     with django_assert_num_queries(2):  # the ids, then those rows

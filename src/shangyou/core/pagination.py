@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connections, transaction
 from django.db.models import QuerySet, prefetch_related_objects
@@ -36,16 +36,19 @@ def bounded_count(queryset: QuerySet, *, cap: int = DEFAULT_CAP) -> tuple[int, b
     mass delete a list that fell below the cap says "more than" for up to a minute."""
     counted = queryset.order_by()[: cap + 1]
     key = _capped_key(counted)
-    if cache.get(key):
+    if key is not None and cache.get(key):
         return cap + 1, False
     n = counted.count()
-    if n > cap:
+    if n > cap and key is not None:
         cache.set(key, True, CAPPED_COUNT_SECONDS)
     return n, n <= cap
 
 
-def _capped_key(counted: QuerySet) -> str:
-    sql, params = counted.query.sql_with_params()
+def _capped_key(counted: QuerySet) -> str | None:
+    try:
+        sql, params = counted.query.sql_with_params()
+    except EmptyResultSet:  # matches nothing (`pk__in=[]`): counted without a statement
+        return None
     text = repr((counted.db, sql, tuple(params)))
     return "capped-count:" + hashlib.sha256(text.encode()).hexdigest()
 
