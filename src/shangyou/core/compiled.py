@@ -64,7 +64,7 @@ def _marker(kind: type) -> str | int:
 class _Plan:
     """One database's compiled statement and how to turn its rows into instances."""
 
-    def __init__(self, queryset: QuerySet, markers: dict[str, str]) -> None:
+    def __init__(self, queryset: QuerySet, markers: dict[str, str | int]) -> None:
         self.alias = queryset.db
         compiler = queryset.query.get_compiler(using=self.alias)
         sql, params = compiler.as_sql()
